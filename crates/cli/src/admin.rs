@@ -1,0 +1,247 @@
+//! `openmini serve` and the admin commands. Admin commands work on the store directly
+//! (the same `--data`/`--database` as `serve`), so they work with the server down too.
+
+use crate::StoreArgs;
+use clap::Subcommand;
+use openmini_core::identity::AppKind;
+use openmini_core::SystemClock;
+use openmini_server::config::Config;
+use openmini_server::{open_platform, seed, telemetry, Platform};
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+#[derive(Subcommand)]
+pub enum SubjectCmd {
+    /// Create a subject.
+    Create {
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum OpenAccountCmd {
+    /// Create an open-platform account for a subject.
+    Create {
+        /// The subject's id.
+        #[arg(long)]
+        subject: i64,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum AppCmd {
+    /// Create an app; prints its appid and appsecret (shown only now).
+    Create {
+        #[arg(long)]
+        subject: i64,
+        /// miniprogram, service, subscription, website or mobile.
+        #[arg(long, value_parser = parse_kind)]
+        kind: AppKind,
+        #[arg(long)]
+        name: String,
+        /// Bind to this open-platform account (its open_appid) at once.
+        #[arg(long)]
+        open_account: Option<String>,
+    },
+    /// Issue a new appsecret; the old one stops working at once.
+    #[command(name = "reset-secret")]
+    ResetSecret {
+        /// The app's appid.
+        #[arg(long)]
+        app: String,
+    },
+    /// Bind an app to an open-platform account of the same subject.
+    Bind {
+        #[arg(long)]
+        app: String,
+        #[arg(long)]
+        open_account: String,
+    },
+    /// List apps.
+    List,
+}
+
+#[derive(Subcommand)]
+pub enum UserCmd {
+    /// Create a user with a phone number.
+    Create {
+        /// 13800138000, +86 138 0013 8000 or +1 415 555 0100.
+        #[arg(long)]
+        phone: String,
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Block (or with --unblock, unblock) a user: logins fail with 40226.
+    Block {
+        #[arg(long)]
+        id: i64,
+        #[arg(long)]
+        unblock: bool,
+    },
+}
+
+fn parse_kind(s: &str) -> Result<AppKind, String> {
+    AppKind::parse(s).ok_or_else(|| "one of miniprogram, service, subscription, website, mobile".into())
+}
+
+async fn platform(store: &StoreArgs) -> anyhow::Result<Platform> {
+    let cfg = store.config(None, None)?;
+    open_platform(&cfg, Arc::new(SystemClock)).await
+}
+
+/// Prints `v` as JSON, or `text` for people.
+fn out(store: &StoreArgs, v: Value, text: String) {
+    if store.json {
+        println!("{v}");
+    } else {
+        println!("{text}");
+    }
+}
+
+fn api(e: openmini_core::ApiError) -> anyhow::Error {
+    anyhow::anyhow!("{} (errcode {})", e.errmsg(), e.code.errcode())
+}
+
+pub async fn subject(cmd: SubjectCmd, store: &StoreArgs) -> anyhow::Result<()> {
+    let p = platform(store).await?;
+    match cmd {
+        SubjectCmd::Create { name } => {
+            let s = p.identity.create_subject(&name).await.map_err(api)?;
+            out(store, json!({ "id": s.id, "name": s.name }), format!("subject {} created: {}", s.id, s.name));
+        }
+    }
+    Ok(())
+}
+
+pub async fn open_account(cmd: OpenAccountCmd, store: &StoreArgs) -> anyhow::Result<()> {
+    let p = platform(store).await?;
+    match cmd {
+        OpenAccountCmd::Create { subject } => {
+            let a = p.identity.create_open_account(subject, false).await.map_err(api)?;
+            out(
+                store,
+                json!({ "id": a.open_appid, "open_appid": a.open_appid, "subject": subject }),
+                format!("open-platform account {} created for subject {subject}", a.open_appid),
+            );
+        }
+    }
+    Ok(())
+}
+
+pub async fn app(cmd: AppCmd, store: &StoreArgs) -> anyhow::Result<()> {
+    let p = platform(store).await?;
+    match cmd {
+        AppCmd::Create { subject, kind, name, open_account } => {
+            let (app, secret) =
+                p.identity.create_app(subject, kind, &name, open_account.as_deref()).await.map_err(api)?;
+            out(
+                store,
+                json!({ "appid": app.appid, "appsecret": secret, "kind": kind, "name": app.name, "subject": subject, "open_appid": app.open_appid }),
+                format!(
+                    "{} {} created\n  appid:     {}\n  appsecret: {}   (shown only now; `openmini app reset-secret` issues a new one)",
+                    kind.as_str(), app.name, app.appid, secret
+                ),
+            );
+        }
+        AppCmd::ResetSecret { app } => {
+            let (app, secret) = p.identity.reset_secret(&app).await.map_err(api)?;
+            out(store, json!({ "appid": app.appid, "appsecret": secret }), format!("new appsecret for {}: {secret}", app.appid));
+        }
+        AppCmd::Bind { app, open_account } => {
+            let a = p.identity.app_param(Some(&app)).await.map_err(api)?;
+            let acc = p
+                .identity
+                .store()
+                .open_account(&open_account)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no open-platform account {open_account}"))?;
+            p.identity.bind(&a, &acc).await.map_err(api)?;
+            out(store, json!({ "appid": a.appid, "open_appid": acc.open_appid }), format!("{} bound to {}", a.appid, acc.open_appid));
+        }
+        AppCmd::List => {
+            let apps = p.identity.store().list_apps().await?;
+            let text = apps
+                .iter()
+                .map(|a| format!("{}  {:<12} subject {:<3} {:<20} {}", a.appid, a.kind.as_str(), a.subject_id, a.open_appid.as_deref().unwrap_or("-"), a.name))
+                .collect::<Vec<_>>()
+                .join("\n");
+            out(store, json!({ "apps": apps }), text);
+        }
+    }
+    Ok(())
+}
+
+pub async fn user(cmd: UserCmd, store: &StoreArgs) -> anyhow::Result<()> {
+    let p = platform(store).await?;
+    match cmd {
+        UserCmd::Create { phone, name } => {
+            let u = p.identity.create_user(&phone, name.as_deref()).await.map_err(api)?;
+            out(store, json!({ "id": u.id, "name": u.name, "phone": u.phone_number() }), format!("user {} created: {} {}", u.id, u.name, u.phone_number()));
+        }
+        UserCmd::Block { id, unblock } => {
+            anyhow::ensure!(p.identity.store().set_user_blocked(id, !unblock).await?, "no user {id}");
+            out(store, json!({ "id": id, "blocked": !unblock }), format!("user {id} {}", if unblock { "unblocked" } else { "blocked" }));
+        }
+    }
+    Ok(())
+}
+
+pub async fn code(store: &StoreArgs, appid: &str, user: i64, phone: bool) -> anyhow::Result<()> {
+    let p = platform(store).await?;
+    let code = if phone {
+        p.identity.mint_phone_code(appid, user).await
+    } else {
+        p.identity.mint_login_code(appid, user).await
+    }
+    .map_err(api)?;
+    out(store, json!({ "code": code }), code.clone());
+    Ok(())
+}
+
+pub async fn serve(cfg: Config) -> anyhow::Result<()> {
+    telemetry::init_logs(&cfg);
+    tracing::info!(config = ?cfg, "starting openmini");
+    let platform = open_platform(&cfg, Arc::new(SystemClock)).await?;
+    if cfg.seed_demo {
+        if let Some(demo) = seed::seed_if_empty(&platform.identity, &cfg.data).await? {
+            print_demo(&cfg, &demo);
+        }
+    }
+    let listener = tokio::net::TcpListener::bind(&cfg.addr).await?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, database = if cfg.database().starts_with("postgres") { "postgres" } else { "sqlite" }, "listening");
+    eprintln!("OpenMini is listening on http://{addr}  (open API, client API, /healthz, /metrics)");
+    openmini_server::serve(cfg, platform, listener, shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+fn print_demo(cfg: &Config, demo: &Value) {
+    let creds = cfg.data.join(seed::CREDENTIALS_FILE);
+    eprintln!("Seeded a demo into the empty store:");
+    for a in demo["apps"].as_array().into_iter().flatten() {
+        eprintln!("  {:<12} {}  {}", a["kind"].as_str().unwrap_or(""), a["appid"].as_str().unwrap_or(""), a["name"].as_str().unwrap_or(""));
+    }
+    for u in demo["users"].as_array().into_iter().flatten() {
+        eprintln!("  user {:<3} {} {}", u["id"], u["name"].as_str().unwrap_or(""), u["phone"].as_str().unwrap_or(""));
+    }
+    eprintln!("App secrets are in {} (readable only by you).", creds.display());
+    eprintln!("Try: openmini login-code --app <miniprogram appid> --user 1, then GET /sns/jscode2session.");
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

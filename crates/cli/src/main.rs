@@ -1,0 +1,159 @@
+//! `openmini`: serve the platform, administer its store, benchmark it.
+
+mod admin;
+mod bench;
+mod http;
+
+use clap::{Args, Parser, Subcommand};
+use openmini_server::config::{Config, LogFormat, Overrides};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "openmini", version, about = "OpenMini: a self-hostable mini-program platform with a WeChat-compatible open API")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Where the store is: the same flags for `serve` and every admin command.
+#[derive(Args, Clone, Debug)]
+pub struct StoreArgs {
+    /// Data folder (SQLite database, demo credentials). Env: OPENMINI_DATA. [default: ./openmini-data]
+    #[arg(long, global = true)]
+    data: Option<PathBuf>,
+    /// Database URL: sqlite://PATH or postgres://USER@HOST/DB. Env: OPENMINI_DATABASE_URL. [default: SQLite in the data folder]
+    #[arg(long, global = true)]
+    database: Option<String>,
+    /// Configuration file (TOML). [default: ./openmini.toml if present]
+    #[arg(long, global = true, env = "OPENMINI_CONFIG")]
+    config: Option<PathBuf>,
+    /// Print one JSON object on stdout instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+}
+
+impl StoreArgs {
+    fn config(&self, addr: Option<String>, log_format: Option<LogFormat>) -> anyhow::Result<Config> {
+        let o = Overrides { addr, data: self.data.clone(), database_url: self.database.clone(), log_format };
+        Config::load(self.config.as_deref(), &o)
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the platform: open API, client API, /healthz, /metrics.
+    Serve {
+        /// Address to listen on. Env: OPENMINI_ADDR. [default: 127.0.0.1:8080]
+        #[arg(long)]
+        addr: Option<String>,
+        /// Log format: text or json. Env: OPENMINI_LOG_FORMAT.
+        #[arg(long, value_parser = parse_log_format)]
+        log_format: Option<LogFormat>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Subjects (organisations that own apps).
+    Subject {
+        #[command(subcommand)]
+        cmd: admin::SubjectCmd,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Open-platform accounts (group a subject's apps under one unionid).
+    #[command(name = "open-account")]
+    OpenAccount {
+        #[command(subcommand)]
+        cmd: admin::OpenAccountCmd,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Apps: mini programs, service and subscription accounts, websites, mobile apps.
+    App {
+        #[command(subcommand)]
+        cmd: admin::AppCmd,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Users of host apps.
+    User {
+        #[command(subcommand)]
+        cmd: admin::UserCmd,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Print a fresh wx.login code for a user of a mini program (as the container gets it).
+    #[command(name = "login-code")]
+    LoginCode {
+        /// The mini program's appid.
+        #[arg(long)]
+        app: String,
+        /// The user's id.
+        #[arg(long)]
+        user: i64,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Print a fresh phone-number consent code for a user of an app.
+    #[command(name = "phone-code")]
+    PhoneCode {
+        #[arg(long)]
+        app: String,
+        #[arg(long)]
+        user: i64,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Run a benchmark workload on loopback and print its figures.
+    Bench {
+        #[command(subcommand)]
+        workload: bench::Workload,
+    },
+}
+
+fn parse_log_format(s: &str) -> Result<LogFormat, String> {
+    match s {
+        "text" => Ok(LogFormat::Text),
+        "json" => Ok(LogFormat::Json),
+        _ => Err("text or json".into()),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    let json = match &cli.command {
+        Command::Serve { store, .. }
+        | Command::Subject { store, .. }
+        | Command::OpenAccount { store, .. }
+        | Command::App { store, .. }
+        | Command::User { store, .. }
+        | Command::LoginCode { store, .. }
+        | Command::PhoneCode { store, .. } => store.json,
+        Command::Bench { .. } => false,
+    };
+    match rt.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            if json {
+                println!("{}", serde_json::json!({ "error": format!("{e:#}") }));
+            } else {
+                eprintln!("error: {e:#}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve { addr, log_format, store } => admin::serve(store.config(addr, log_format)?).await,
+        Command::Subject { cmd, store } => admin::subject(cmd, &store).await,
+        Command::OpenAccount { cmd, store } => admin::open_account(cmd, &store).await,
+        Command::App { cmd, store } => admin::app(cmd, &store).await,
+        Command::User { cmd, store } => admin::user(cmd, &store).await,
+        Command::LoginCode { app, user, store } => admin::code(&store, &app, user, false).await,
+        Command::PhoneCode { app, user, store } => admin::code(&store, &app, user, true).await,
+        Command::Bench { workload } => bench::run(workload).await,
+    }
+}

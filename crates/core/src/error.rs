@@ -1,0 +1,121 @@
+//! Every open-API error code, declared once with its canonical `errmsg` (after
+//! meilisearch's error table). Clients and their tests match substrings of `errmsg`, so
+//! the texts are the platform's own; a detail may follow after a colon.
+//!
+//! Business errors travel as HTTP 200 with `{"errcode", "errmsg"}`; the HTTP layer turns
+//! an [`ApiError`] into that body in exactly one function.
+
+macro_rules! error_codes {
+    ($( $(#[$doc:meta])* $name:ident = $code:literal, $msg:literal; )*) => {
+        /// An open-API error code.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Code { $( $(#[$doc])* $name ),* }
+
+        impl Code {
+            /// Every code, in table order (docs and tests enumerate it).
+            pub const ALL: &'static [Code] = &[ $( Code::$name ),* ];
+
+            pub fn errcode(self) -> i64 {
+                match self { $( Code::$name => $code ),* }
+            }
+
+            /// The canonical `errmsg`.
+            pub fn errmsg(self) -> &'static str {
+                match self { $( Code::$name => $msg ),* }
+            }
+
+            pub fn from_errcode(code: i64) -> Option<Code> {
+                match code { $( $code => Some(Code::$name), )* _ => None }
+            }
+        }
+    };
+}
+
+error_codes! {
+    /// Transient failure on our side (storage down, overload); clients retry.
+    SystemBusy = -1, "system error";
+    Ok = 0, "ok";
+    /// Bad, replaced or unknown access_token (also a wrong secret on /cgi-bin/token in old docs).
+    InvalidCredential = 40001, "invalid credential, access_token is invalid or not latest";
+    InvalidGrantType = 40002, "invalid grant_type";
+    InvalidOpenid = 40003, "invalid openid";
+    InvalidAppid = 40013, "invalid appid";
+    InvalidAccessToken = 40014, "invalid access_token";
+    InvalidCode = 40029, "invalid code";
+    InvalidArgs = 40097, "invalid args";
+    InvalidAppsecret = 40125, "invalid appsecret";
+    CodeBeenUsed = 40163, "code been used";
+    HighRiskUser = 40226, "high risk user, login blocked";
+    AccessTokenMissing = 41001, "access_token missing";
+    AppidMissing = 41002, "appid missing";
+    AppsecretMissing = 41004, "appsecret missing";
+    CodeMissing = 41008, "missing code";
+    AccessTokenExpired = 42001, "access_token expired";
+    EmptyPostData = 44002, "empty post data";
+    DailyQuota = 45009, "reach max api daily quota limit";
+    MinuteQuota = 45011, "api minute-quota reach limit  mustslower  retry next minute";
+    DataFormat = 47001, "data format error";
+    ApiUnauthorized = 48001, "api unauthorized";
+    InvalidSignature = 87009, "invalid signature";
+    AlreadyBoundOpen = 89000, "account has bound open";
+    NotSameSubject = 89001, "not same contractor";
+    OpenNotExists = 89002, "open not exists";
+    BindLimit = 89004, "bind quota limit";
+    /// Not a WeChat code: the request asked for something this platform does not offer.
+    ApiNotFound = 48004, "api forbidden or not found";
+}
+
+/// An error as the open API reports it: a code and an optional detail appended to the
+/// canonical text (`invalid args: sig_method must be hmac_sha256`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{code:?} ({}): {}", code.errcode(), self.errmsg())]
+pub struct ApiError {
+    pub code: Code,
+    pub detail: Option<String>,
+}
+
+impl ApiError {
+    pub fn new(code: Code) -> Self {
+        Self { code, detail: None }
+    }
+
+    pub fn with(code: Code, detail: impl Into<String>) -> Self {
+        Self { code, detail: Some(detail.into()) }
+    }
+
+    pub fn errmsg(&self) -> String {
+        match &self.detail {
+            Some(d) => format!("{}: {d}", self.code.errmsg()),
+            None => self.code.errmsg().to_string(),
+        }
+    }
+}
+
+impl From<Code> for ApiError {
+    fn from(code: Code) -> Self {
+        ApiError::new(code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_are_unique_and_round_trip() {
+        let mut seen = HashSet::new();
+        for c in Code::ALL {
+            assert!(seen.insert(c.errcode()), "duplicate errcode {}", c.errcode());
+            assert_eq!(Code::from_errcode(c.errcode()), Some(*c));
+            assert!(!c.errmsg().is_empty());
+        }
+    }
+
+    #[test]
+    fn detail_keeps_canonical_text_as_prefix() {
+        let e = ApiError::with(Code::InvalidArgs, "sig_method must be hmac_sha256");
+        assert!(e.errmsg().starts_with("invalid args"));
+        assert!(e.errmsg().contains("sig_method"));
+    }
+}

@@ -1,0 +1,155 @@
+//! The client API the host shell and container use (documented in docs/client-api.md).
+//! Our own surface, so it speaks HTTP statuses: errors are `{errcode, errmsg}` from the
+//! same table, with 400/401/403/404/429/503 as fits.
+
+mod auth;
+
+use crate::open_api::reply::{json, rid};
+use crate::state::AppState;
+use auth::ClientUser;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use openmini_core::{ApiError, Code};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/client/v1/signin/start", post(signin_start))
+        .route("/client/v1/signin/verify", post(signin_verify))
+        .route("/client/v1/signout", post(signout))
+        .route("/client/v1/me", get(me))
+        .route("/client/v1/apps/{appid}/login", post(login_code))
+        .route("/client/v1/apps/{appid}/phone-code", post(phone_code))
+        .route("/client/v1/apps/{appid}/user-profile", post(user_profile))
+}
+
+/// A client-API error.
+#[derive(Debug)]
+pub struct ClientError(pub ApiError);
+
+impl From<ApiError> for ClientError {
+    fn from(e: ApiError) -> Self {
+        ClientError(e)
+    }
+}
+
+impl From<Code> for ClientError {
+    fn from(c: Code) -> Self {
+        ClientError(ApiError::new(c))
+    }
+}
+
+fn status_of(code: Code) -> StatusCode {
+    match code {
+        Code::SystemBusy => StatusCode::SERVICE_UNAVAILABLE,
+        Code::InvalidCredential | Code::AccessTokenMissing | Code::AccessTokenExpired | Code::InvalidAccessToken => {
+            StatusCode::UNAUTHORIZED
+        }
+        Code::HighRiskUser | Code::ApiUnauthorized => StatusCode::FORBIDDEN,
+        Code::InvalidAppid | Code::ApiNotFound => StatusCode::NOT_FOUND,
+        Code::MinuteQuota | Code::DailyQuota => StatusCode::TOO_MANY_REQUESTS,
+        _ => StatusCode::BAD_REQUEST,
+    }
+}
+
+impl IntoResponse for ClientError {
+    fn into_response(self) -> Response {
+        json(
+            status_of(self.0.code),
+            &json!({ "errcode": self.0.code.errcode(), "errmsg": format!("{} rid: {}", self.0.errmsg(), rid()) }),
+        )
+    }
+}
+
+type ClientReply = Result<Json<Value>, ClientError>;
+
+/// A JSON body, with parse failures as typed client errors rather than axum's text.
+pub struct Body<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned> axum::extract::FromRequest<AppState> for Body<T> {
+    type Rejection = ClientError;
+
+    async fn from_request(req: axum::extract::Request, state: &AppState) -> Result<Self, ClientError> {
+        let bytes = axum::body::to_bytes(req.into_body(), state.config.body_limit)
+            .await
+            .map_err(|_| ApiError::with(Code::DataFormat, "body too large"))?;
+        let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) { b"{}" } else { &bytes };
+        serde_json::from_slice(bytes)
+            .map(Body)
+            .map_err(|e| ClientError(ApiError::with(Code::DataFormat, e.to_string())))
+    }
+}
+
+#[derive(Deserialize)]
+struct SigninStart {
+    phone: String,
+}
+
+async fn signin_start(State(s): State<AppState>, Body(b): Body<SigninStart>) -> ClientReply {
+    let code = s.identity.signin_start(&b.phone).await?;
+    // Demo sign-in: the code goes to the server log instead of an SMS gateway.
+    tracing::info!(target: "openmini::signin", phone = %mask(&b.phone), signin_code = %code, "sign-in code (demo: no SMS gateway)");
+    Ok(Json(json!({ "ok": true, "expires_in": openmini_core::identity::service::SIGNIN_CODE_TTL_MS / 1000 })))
+}
+
+fn mask(phone: &str) -> String {
+    let n = phone.chars().count();
+    phone.chars().enumerate().map(|(i, c)| if i >= 3 && i + 4 < n { '*' } else { c }).collect()
+}
+
+#[derive(Deserialize)]
+struct SigninVerify {
+    phone: String,
+    code: String,
+    #[serde(default = "default_host")]
+    host_app_id: i64,
+}
+
+fn default_host() -> i64 {
+    1
+}
+
+async fn signin_verify(State(s): State<AppState>, Body(b): Body<SigninVerify>) -> ClientReply {
+    let (token, user) = s.identity.signin_verify(&b.phone, &b.code, b.host_app_id).await?;
+    Ok(Json(json!({ "token": token, "user": user })))
+}
+
+async fn signout(State(s): State<AppState>, u: ClientUser) -> ClientReply {
+    s.identity.signout(&u.token).await?;
+    Ok(Json(json!({ "ok": true })))
+}
+
+async fn me(State(s): State<AppState>, u: ClientUser) -> ClientReply {
+    let user = s.identity.store().user(u.session.user_id).await.map_err(ApiError::from)?.ok_or(Code::InvalidCredential)?;
+    Ok(Json(json!({ "user": user, "host_app_id": u.session.host_app_id })))
+}
+
+/// `wx.login`: a fresh code for this mini program.
+async fn login_code(State(s): State<AppState>, u: ClientUser, Path(appid): Path<String>) -> ClientReply {
+    let code = s.identity.mint_login_code(&appid, u.session.user_id).await?;
+    Ok(Json(json!({ "code": code, "errMsg": "login:ok" })))
+}
+
+/// The phone-number button, after the user agreed: a single-use code for the app's
+/// backend to exchange through `getuserphonenumber`.
+async fn phone_code(State(s): State<AppState>, u: ClientUser, Path(appid): Path<String>) -> ClientReply {
+    let code = s.identity.mint_phone_code(&appid, u.session.user_id).await?;
+    Ok(Json(json!({ "code": code, "errMsg": "getPhoneNumber:ok" })))
+}
+
+/// `wx.getUserProfile`: profile data with `encryptedData`/`iv` for the app's backend.
+async fn user_profile(State(s): State<AppState>, u: ClientUser, Path(appid): Path<String>) -> ClientReply {
+    let p = s.identity.user_profile(&appid, u.session.user_id).await?;
+    Ok(Json(json!({
+        "errMsg": "getUserProfile:ok",
+        "userInfo": p.user_info,
+        "rawData": p.raw_data,
+        "signature": p.signature,
+        "encryptedData": p.encrypted_data,
+        "iv": p.iv,
+    })))
+}

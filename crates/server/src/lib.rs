@@ -1,0 +1,99 @@
+//! OpenMini's HTTP server: the WeChat-compatible open API, the client API, health and
+//! metrics, on one port. Handlers are thin: they parse, call the domain
+//! (`openmini-core`), and write the answer; storage is `openmini-store`.
+
+pub mod client_api;
+pub mod config;
+pub mod open_api;
+pub mod seed;
+pub mod state;
+pub mod telemetry;
+
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use config::Config;
+use openmini_core::identity::Identity;
+use openmini_core::{ApiError, Clock, Code};
+use openmini_store::{ConnectOptions, Db};
+use state::AppState;
+use std::future::Future;
+use std::sync::Arc;
+
+/// The store and domain services behind a server or an admin command.
+pub struct Platform {
+    pub db: Db,
+    pub identity: Identity,
+}
+
+/// Connects to the configured database (running migrations) and loads the platform key.
+pub async fn open_platform(cfg: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Platform> {
+    if cfg.database_url.as_ref().is_none_or(|u| u.expose().is_empty()) {
+        std::fs::create_dir_all(&cfg.data)?;
+    }
+    let db = Db::connect(&cfg.database(), ConnectOptions { max_connections: cfg.db_connections, ..Default::default() })
+        .await?;
+    Platform::on(db, clock, cfg.identity.clone()).await
+}
+
+impl Platform {
+    /// The platform on an already connected store.
+    pub async fn on(db: Db, clock: Arc<dyn Clock>, policy: openmini_core::identity::Policy) -> anyhow::Result<Platform> {
+        let identity = Identity::open(Arc::new(db.clone()), clock, policy).await?;
+        Ok(Platform { db, identity })
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(open_api::router())
+        .merge(client_api::router())
+        .route("/healthz", get(|| async { ([("content-type", "application/json")], r#"{"status":"ok"}"#) }))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(|| async { telemetry::metrics_handle().render() }))
+        .fallback(|| async {
+            let e = ApiError::with(Code::ApiNotFound, "no such endpoint");
+            let mut r = open_api::reply::Failure(e).into_response();
+            *r.status_mut() = StatusCode::NOT_FOUND;
+            r
+        })
+        .layer(axum::middleware::from_fn(telemetry::track))
+        .with_state(state)
+}
+
+async fn readyz(axum::extract::State(s): axum::extract::State<AppState>) -> impl IntoResponse {
+    match s.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ready"),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+    }
+}
+
+/// Serves until `shutdown` resolves, then finishes in-flight requests.
+pub async fn serve(
+    cfg: Config,
+    platform: Platform,
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    telemetry::metrics_handle();
+    let state = AppState { identity: platform.identity.clone(), db: platform.db.clone(), config: Arc::new(cfg) };
+    let pruner = tokio::spawn(prune_loop(platform.identity.clone()));
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await?;
+    pruner.abort();
+    platform.db.close().await;
+    Ok(())
+}
+
+/// Removes expired tokens, code-ledger rows and rate windows once a minute.
+async fn prune_loop(identity: Identity) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        match identity.store().prune(identity.now()).await {
+            Ok(n) if n > 0 => tracing::debug!(rows = n, "pruned expired rows"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "prune failed"),
+        }
+    }
+}

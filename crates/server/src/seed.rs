@@ -1,0 +1,61 @@
+//! The demo a first start seeds into an empty store, so `openmini serve` with no flags
+//! is a complete platform to try: one subject with an open-platform account binding a
+//! mini program, a service account and a website; a second subject's mini program; a
+//! host app; demo users. App secrets are written once to `demo-credentials.json` in the
+//! data folder (mode 0600), never to the log.
+
+use openmini_core::identity::{AppKind, Identity};
+use serde_json::{json, Value};
+use std::path::Path;
+
+pub const CREDENTIALS_FILE: &str = "demo-credentials.json";
+
+/// Seeds the demo if the store has no subjects. Returns the credentials written.
+pub async fn seed_if_empty(id: &Identity, data_dir: &Path) -> anyhow::Result<Option<Value>> {
+    if id.store().count_subjects().await? > 0 {
+        return Ok(None);
+    }
+    let now = id.now();
+    let host = id.store().create_host_app("OpenMini Web Shell", now).await?;
+    let coffee = id.create_subject("Demo Coffee Co. (演示咖啡)").await?;
+    let account = id.create_open_account(coffee.id, false).await?;
+    let mut apps = Vec::new();
+    for (kind, name) in [
+        (AppKind::Miniprogram, "Demo Coffee 小程序"),
+        (AppKind::Service, "Demo Coffee 服务号"),
+        (AppKind::Website, "Demo Coffee Website"),
+    ] {
+        let (app, secret) = id.create_app(coffee.id, kind, name, Some(&account.open_appid)).await?;
+        apps.push(json!({ "name": app.name, "kind": kind, "appid": app.appid, "appsecret": secret, "open_appid": account.open_appid }));
+    }
+    let books = id.create_subject("Demo Books Ltd. (演示书店)").await?;
+    let (app, secret) = id.create_app(books.id, AppKind::Miniprogram, "Demo Books 小程序", None).await?;
+    apps.push(json!({ "name": app.name, "kind": "miniprogram", "appid": app.appid, "appsecret": secret, "open_appid": null }));
+    let mut users = Vec::new();
+    for (phone, name) in [("13800138000", "张三"), ("13900139000", "李四"), ("+1 4155550100", "Alice")] {
+        let u = id.create_user(phone, Some(name)).await?;
+        users.push(json!({ "id": u.id, "name": u.name, "phone": phone }));
+    }
+    let creds = json!({
+        "host_app": { "id": host.id, "name": host.name },
+        "subjects": [
+            { "id": coffee.id, "name": coffee.name, "open_account": account.open_appid },
+            { "id": books.id, "name": books.name },
+        ],
+        "apps": apps,
+        "users": users,
+    });
+    std::fs::create_dir_all(data_dir)?;
+    let path = data_dir.join(CREDENTIALS_FILE);
+    write_private(&path, serde_json::to_string_pretty(&creds)?.as_bytes())?;
+    Ok(Some(creds))
+}
+
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    opts.open(path)?.write_all(bytes)
+}
