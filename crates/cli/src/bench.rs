@@ -25,7 +25,7 @@ pub enum Workload {
         #[arg(long)]
         database: Option<String>,
         /// Concurrent clients.
-        #[arg(long, default_value_t = 64)]
+        #[arg(long, default_value_t = 32)]
         clients: usize,
         /// Seconds per phase (default 5 with --quick, 15 otherwise).
         #[arg(long)]

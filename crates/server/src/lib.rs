@@ -79,6 +79,10 @@ pub async fn serve(
     telemetry::metrics_handle();
     let state = AppState { identity: platform.identity.clone(), db: platform.db.clone(), config: Arc::new(cfg) };
     let pruner = tokio::spawn(prune_loop(platform.identity.clone()));
+    // Small JSON answers must not wait for Nagle's algorithm.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await?;
     pruner.abort();
     platform.db.close().await;

@@ -47,7 +47,8 @@ CREATE TABLE access_tokens (
     token_hash TEXT PRIMARY KEY,
     app_id BIGINT NOT NULL,
     kind TEXT NOT NULL,
-    expires_at BIGINT NOT NULL
+    expires_at BIGINT NOT NULL,
+    replaced BIGINT NOT NULL DEFAULT 0
 );
 CREATE INDEX access_tokens_app ON access_tokens(app_id, kind, expires_at);
 CREATE TABLE stable_tokens (

@@ -1,9 +1,8 @@
-//! Embedded, forward-only migrations. Each file runs once, in order, in a transaction;
-//! on PostgreSQL an advisory lock keeps two nodes starting together from racing.
+//! Embedded, forward-only migrations. Each file runs once, in order, atomically; on
+//! PostgreSQL an advisory lock keeps nodes starting together from racing.
 
-use crate::{unavailable, Db, Dialect};
+use crate::{Backend, Db, Dialect, R};
 use openmini_core::identity::StoreError;
-use sqlx::Executor;
 
 const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "identity", include_str!("../migrations/0001_identity.sql"))];
 
@@ -17,52 +16,64 @@ fn render(sql: &str, dialect: Dialect) -> String {
     sql.replace("{ID_PK}", id_pk)
 }
 
-pub(crate) async fn run(db: &Db) -> Result<(), StoreError> {
-    let mut conn = db.write.acquire().await.map_err(unavailable)?;
-    if db.dialect == Dialect::Postgres {
-        conn.execute(format!("DO $$ BEGIN PERFORM pg_advisory_lock({LOCK_ID}); END $$").as_str())
-            .await
-            .map_err(unavailable)?;
-    }
-    let result = apply(db.dialect, &mut conn).await;
-    if db.dialect == Dialect::Postgres {
-        conn.execute(format!("DO $$ BEGIN PERFORM pg_advisory_unlock({LOCK_ID}); END $$").as_str())
-            .await
-            .map_err(unavailable)?;
-    }
-    result
+fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
-async fn apply(dialect: Dialect, conn: &mut sqlx::AnyConnection) -> Result<(), StoreError> {
-    conn.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
-    )
-    .await
-    .map_err(unavailable)?;
-    for (version, name, sql) in MIGRATIONS {
-        let done: Option<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
-            .bind(*version)
-            .fetch_optional(&mut *conn)
-            .await
-            .map_err(unavailable)?;
-        if done.is_some() {
-            continue;
+pub(crate) async fn run(db: &Db) -> R<()> {
+    const TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
+    match &db.backend {
+        Backend::Sqlite(s) => {
+            s.batch(TABLE.into()).await?;
+            for (version, name, sql) in MIGRATIONS {
+                if db.row("SELECT version FROM schema_migrations WHERE version = $1", vec![(*version).into()]).await?.is_some() {
+                    continue;
+                }
+                // One batch: the migration and its record commit together or not at all.
+                let script = format!(
+                    "BEGIN IMMEDIATE; {} INSERT INTO schema_migrations (version, name, applied_at) VALUES ({version}, '{name}', {}); COMMIT;",
+                    render(sql, Dialect::Sqlite),
+                    now_ms()
+                );
+                if let Err(e) = s.batch(script).await {
+                    let _ = s.batch("ROLLBACK".into()).await;
+                    return Err(e.into());
+                }
+                tracing::info!(version, name, "applied migration");
+            }
+            Ok(())
         }
-        let mut tx = sqlx::Connection::begin(&mut *conn).await.map_err(unavailable)?;
-        tx.execute(render(sql, dialect).as_str()).await.map_err(unavailable)?;
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_millis() as i64)
-            .unwrap_or(0);
-        sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
-            .bind(*version)
-            .bind(*name)
-            .bind(now)
-            .execute(&mut *tx)
-            .await
-            .map_err(unavailable)?;
-        tx.commit().await.map_err(unavailable)?;
-        tracing::info!(version, name, "applied migration");
+        Backend::Postgres(p) => {
+            let mut conn = p.pool().acquire().await.map_err(|e| StoreError::Unavailable(e.to_string()))?;
+            let lock = |sql: &'static str| sqlx::query(sql).bind(LOCK_ID);
+            lock("SELECT pg_advisory_lock($1)").execute(&mut *conn).await.map_err(|e| StoreError::Unavailable(e.to_string()))?;
+            let result = async {
+                sqlx::raw_sql(TABLE).execute(&mut *conn).await.map_err(|e| StoreError::Unavailable(e.to_string()))?;
+                for (version, name, sql) in MIGRATIONS {
+                    let done = sqlx::query("SELECT version FROM schema_migrations WHERE version = $1")
+                        .bind(*version)
+                        .fetch_optional(&mut *conn)
+                        .await
+                        .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+                    if done.is_some() {
+                        continue;
+                    }
+                    let script = format!(
+                        "BEGIN; {} INSERT INTO schema_migrations (version, name, applied_at) VALUES ({version}, '{name}', {}); COMMIT;",
+                        render(sql, Dialect::Postgres),
+                        now_ms()
+                    );
+                    if let Err(e) = sqlx::raw_sql(&script).execute(&mut *conn).await {
+                        let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await;
+                        return Err(StoreError::Unavailable(e.to_string()));
+                    }
+                    tracing::info!(version, name, "applied migration");
+                }
+                Ok(())
+            }
+            .await;
+            lock("SELECT pg_advisory_unlock($1)").execute(&mut *conn).await.map_err(|e| StoreError::Unavailable(e.to_string()))?;
+            result
+        }
     }
-    Ok(())
 }

@@ -5,7 +5,10 @@
 use super::codes::{self, CodeClaims, CodeKind};
 use super::model::*;
 use super::policy::Policy;
-use super::store::{BindOutcome, ClientSession, ForceRefresh, IdentityStore, NewApp, StableToken, StoreError, TokenKind};
+use super::store::{
+    BindOutcome, ClientSession, ForceRefresh, IdentityStore, LoginOutcome, LoginRedemption, NewApp, StableToken, StoreError,
+    TokenKind,
+};
 use super::tokens::{new_token, token_hash};
 use crate::clock::Clock;
 use crate::error::{ApiError, Code};
@@ -71,7 +74,8 @@ pub struct UserProfile {
 pub struct Identity {
     store: Arc<dyn IdentityStore>,
     clock: Arc<dyn Clock>,
-    keys: Keys,
+    // Shared: the expanded AES key schedules are large and every request clones us.
+    keys: Arc<Keys>,
     policy: Policy,
 }
 
@@ -101,7 +105,7 @@ impl Identity {
         policy: Policy,
     ) -> Result<Self, StoreError> {
         let master = store.master_key(&keys::random_bytes::<32>()).await?;
-        Ok(Identity { store, clock, keys: Keys::from_master(&master), policy })
+        Ok(Identity { store, clock, keys: Arc::new(Keys::from_master(&master)), policy })
     }
 
     pub fn now(&self) -> i64 {
@@ -139,7 +143,11 @@ impl Identity {
         }
         let rec = self.store.token(&token_hash(token)).await?.ok_or(Code::InvalidCredential)?;
         if rec.expires_at <= self.now() {
-            return Err(Code::AccessTokenExpired.into());
+            return Err(if rec.replaced {
+                ApiError::with(Code::InvalidCredential, "a newer token replaced this one")
+            } else {
+                Code::AccessTokenExpired.into()
+            });
         }
         self.store.app_by_id(rec.app_id).await?.ok_or_else(|| Code::InvalidCredential.into())
     }
@@ -312,27 +320,40 @@ impl Identity {
             return Err(Code::InvalidGrantType.into());
         }
         let code = js_code.filter(|c| !c.is_empty()).ok_or(Code::CodeMissing)?;
-        // Rate-limit before spending, so a throttled caller keeps a usable code.
-        let peek = codes::open(&self.keys, CodeKind::Login, code).ok_or(Code::InvalidCode)?;
-        if peek.app_id != app.id {
+        let claims = codes::open(&self.keys, CodeKind::Login, code).ok_or(Code::InvalidCode)?;
+        let now = self.now();
+        let code_expires_at = claims.issued_at_ms + self.policy.code_ttl_secs * 1000;
+        if claims.app_id != app.id || code_expires_at <= now {
             return Err(Code::InvalidCode.into());
         }
-        let now = self.now();
-        let window = now / 60_000;
-        let hits = self.store.hit(&format!("c2s:{}:{}", app.id, peek.user_id), window, (window + 1) * 60_000).await?;
-        if hits > self.policy.code2session_per_minute {
-            return Err(Code::MinuteQuota.into());
-        }
-        let claims = self.spend(CodeKind::Login, &app, code).await?;
         let user = self.store.user(claims.user_id).await?.ok_or(Code::InvalidCode)?;
         if user.blocked {
             return Err(Code::HighRiskUser.into());
         }
         let openid = self.keys.openid(&app.appid, user.id);
         let session_key = STANDARD.encode(keys::random_bytes::<16>());
-        self.store
-            .upsert_session(app.id, user.id, &openid, &self.keys.encrypt_at_rest(session_key.as_bytes()), now)
+        let window = now / 60_000;
+        let outcome = self
+            .store
+            .complete_login(&LoginRedemption {
+                code_key: &codes::ledger_key(code),
+                code_expires_at,
+                rate_key: &format!("c2s:{}:{}", app.id, user.id),
+                rate_window: window,
+                rate_window_ends: (window + 1) * 60_000,
+                rate_limit: self.policy.code2session_per_minute,
+                app_id: app.id,
+                user_id: user.id,
+                openid: &openid,
+                session_key_enc: &self.keys.encrypt_at_rest(session_key.as_bytes()),
+                now,
+            })
             .await?;
+        match outcome {
+            LoginOutcome::Done => {}
+            LoginOutcome::CodeUsed => return Err(Code::CodeBeenUsed.into()),
+            LoginOutcome::RateLimited => return Err(Code::MinuteQuota.into()),
+        }
         let unionid = app.open_appid.as_deref().map(|o| self.keys.unionid(o, user.id));
         Ok(Session { openid, session_key, unionid })
     }

@@ -36,6 +36,33 @@ impl TokenKind {
 pub struct TokenRecord {
     pub app_id: i64,
     pub expires_at: i64,
+    /// Cut short because a newer token replaced it (answers "not latest", 40001,
+    /// rather than "expired", 42001).
+    pub replaced: bool,
+}
+
+/// Everything a successful `jscode2session` writes, done atomically by
+/// [`IdentityStore::complete_login`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginRedemption<'a> {
+    pub code_key: &'a str,
+    pub code_expires_at: i64,
+    pub rate_key: &'a str,
+    pub rate_window: i64,
+    pub rate_window_ends: i64,
+    pub rate_limit: i64,
+    pub app_id: i64,
+    pub user_id: i64,
+    pub openid: &'a str,
+    pub session_key_enc: &'a str,
+    pub now: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginOutcome {
+    Done,
+    CodeUsed,
+    RateLimited,
 }
 
 /// An app's current stable token (one row per app), encrypted at rest so normal mode
@@ -111,8 +138,8 @@ pub trait IdentityStore: Send + Sync + 'static {
     async fn set_user_blocked(&self, id: i64, blocked: bool) -> Result<bool>;
 
     async fn insert_token(&self, hash: &str, app_id: i64, kind: TokenKind, expires_at: i64) -> Result<()>;
-    /// Every token of the app and kind that outlives `cap_at` now expires at `cap_at`,
-    /// except `keep` (the token just issued). Returns how many were capped.
+    /// Every token of the app and kind that outlives `cap_at` now expires at `cap_at`
+    /// and counts as replaced, except `keep` (the token just issued). Returns how many.
     async fn cap_tokens(&self, app_id: i64, kind: TokenKind, cap_at: i64, keep: &str) -> Result<u64>;
     async fn token(&self, hash: &str) -> Result<Option<TokenRecord>>;
     async fn current_stable(&self, app_id: i64) -> Result<Option<StableToken>>;
@@ -135,6 +162,11 @@ pub trait IdentityStore: Send + Sync + 'static {
     /// Adds one hit to the fixed window `window` of `key`; returns the count including
     /// it. The row may be pruned after `expires_at`.
     async fn hit(&self, key: &str, window: i64, expires_at: i64) -> Result<i64>;
+
+    /// In one atomic step: counts the call in its rate window and, if the window is
+    /// within `rate_limit`, spends the code and sets the (app, user) session. A used
+    /// code or a full window changes nothing.
+    async fn complete_login(&self, r: &LoginRedemption<'_>) -> Result<LoginOutcome>;
 
     /// Makes the (app, user) link if new and sets its current session key.
     async fn upsert_session(&self, app_id: i64, user_id: i64, openid: &str, session_key_enc: &str, now: i64) -> Result<()>;
