@@ -211,7 +211,7 @@ pub async fn serve(cfg: Config) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(&cfg.addr).await?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, database = if cfg.database().starts_with("postgres") { "postgres" } else { "sqlite" }, "listening");
-    eprintln!("OpenMini is listening on http://{addr}  (open API, client API, /healthz, /metrics)");
+    println!("OpenMini is listening on http://{addr}  (open API, client API, /healthz, /metrics)");
     openmini_server::serve(cfg, platform, listener, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
@@ -219,15 +219,15 @@ pub async fn serve(cfg: Config) -> anyhow::Result<()> {
 
 fn print_demo(cfg: &Config, demo: &Value) {
     let creds = cfg.data.join(seed::CREDENTIALS_FILE);
-    eprintln!("Seeded a demo into the empty store:");
+    println!("Seeded a demo into the empty store:");
     for a in demo["apps"].as_array().into_iter().flatten() {
-        eprintln!("  {:<12} {}  {}", a["kind"].as_str().unwrap_or(""), a["appid"].as_str().unwrap_or(""), a["name"].as_str().unwrap_or(""));
+        println!("  {:<12} {}  {}", a["kind"].as_str().unwrap_or(""), a["appid"].as_str().unwrap_or(""), a["name"].as_str().unwrap_or(""));
     }
     for u in demo["users"].as_array().into_iter().flatten() {
-        eprintln!("  user {:<3} {} {}", u["id"], u["name"].as_str().unwrap_or(""), u["phone"].as_str().unwrap_or(""));
+        println!("  user {:<3} {} {}", u["id"], u["name"].as_str().unwrap_or(""), u["phone"].as_str().unwrap_or(""));
     }
-    eprintln!("App secrets are in {} (readable only by you).", creds.display());
-    eprintln!("Try: openmini login-code --app <miniprogram appid> --user 1, then GET /sns/jscode2session.");
+    println!("App secrets are in {} (readable only by you).", creds.display());
+    println!("Try: openmini login-code --app <miniprogram appid> --user 1, then GET /sns/jscode2session.");
 }
 
 async fn shutdown_signal() {

@@ -46,6 +46,8 @@ impl Platform {
 }
 
 pub fn router(state: AppState) -> Router {
+    // Install the recorder before the first request is counted.
+    telemetry::metrics_handle();
     Router::new()
         .merge(open_api::router())
         .merge(client_api::router())
