@@ -63,6 +63,17 @@ pub enum AppCmd {
 }
 
 #[derive(Subcommand)]
+pub enum HostAppCmd {
+    /// Register a host app (a super app that runs mini programs); users sign in to one.
+    Create {
+        #[arg(long)]
+        name: String,
+    },
+    /// List host apps.
+    List,
+}
+
+#[derive(Subcommand)]
 pub enum UserCmd {
     /// Create a user with a phone number.
     Create {
@@ -172,6 +183,23 @@ pub async fn app(cmd: AppCmd, store: &StoreArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+pub async fn host_app(cmd: HostAppCmd, store: &StoreArgs) -> anyhow::Result<()> {
+    let p = platform(store).await?;
+    match cmd {
+        HostAppCmd::Create { name } => {
+            anyhow::ensure!(!name.trim().is_empty() && name.chars().count() <= 64, "name must be 1-64 characters");
+            let h = p.identity.store().create_host_app(name.trim(), p.identity.now()).await?;
+            out(store, json!({ "id": h.id, "name": h.name }), format!("host app {} created: {}", h.id, h.name));
+        }
+        HostAppCmd::List => {
+            let hosts = p.identity.store().list_host_apps().await?;
+            let text = hosts.iter().map(|h| format!("{:<4} {}", h.id, h.name)).collect::<Vec<_>>().join("\n");
+            out(store, json!({ "host_apps": hosts }), text);
+        }
+    }
+    Ok(())
+}
+
 pub async fn user(cmd: UserCmd, store: &StoreArgs) -> anyhow::Result<()> {
     let p = platform(store).await?;
     match cmd {
@@ -207,6 +235,8 @@ pub async fn serve(cfg: Config) -> anyhow::Result<()> {
         if let Some(demo) = seed::seed_if_empty(&platform.identity, &cfg.data).await? {
             print_demo(&cfg, &demo);
         }
+    } else {
+        seed::ensure_web_shell(&platform.identity).await?;
     }
     let listener = tokio::net::TcpListener::bind(&cfg.addr).await?;
     let addr = listener.local_addr()?;

@@ -75,6 +75,14 @@ enum Command {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Host apps: the super apps that run mini programs (the web shell is built in).
+    #[command(name = "host-app")]
+    HostApp {
+        #[command(subcommand)]
+        cmd: admin::HostAppCmd,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
     /// Users of host apps.
     User {
         #[command(subcommand)]
@@ -127,6 +135,7 @@ fn main() -> ExitCode {
         | Command::Subject { store, .. }
         | Command::OpenAccount { store, .. }
         | Command::App { store, .. }
+        | Command::HostApp { store, .. }
         | Command::User { store, .. }
         | Command::LoginCode { store, .. }
         | Command::PhoneCode { store, .. } => store.json,
@@ -151,6 +160,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Subject { cmd, store } => admin::subject(cmd, &store).await,
         Command::OpenAccount { cmd, store } => admin::open_account(cmd, &store).await,
         Command::App { cmd, store } => admin::app(cmd, &store).await,
+        Command::HostApp { cmd, store } => admin::host_app(cmd, &store).await,
         Command::User { cmd, store } => admin::user(cmd, &store).await,
         Command::LoginCode { app, user, store } => admin::code(&store, &app, user, false).await,
         Command::PhoneCode { app, user, store } => admin::code(&store, &app, user, true).await,

@@ -28,7 +28,7 @@ pub struct Config {
     /// Database URL (`sqlite://…` or `postgres://…`); unset means SQLite in the data
     /// folder. `OPENMINI_DATABASE_URL`, `--database`. Redacted in logs.
     pub database_url: Option<Secret<String>>,
-    /// Pool size: PostgreSQL connections, or SQLite reader connections.
+    /// PostgreSQL pool size (default 16). SQLite keeps its own reader pool.
     pub db_connections: Option<u32>,
     /// Largest request body accepted, in bytes (larger gets errcode 47001).
     pub body_limit: usize,
@@ -71,6 +71,9 @@ pub struct Overrides {
     pub log_format: Option<LogFormat>,
 }
 
+/// The top-level fields, for picking our variables out of the environment.
+const FIELDS: &[&str] = &["addr", "data", "database_url", "db_connections", "body_limit", "log_format", "log", "seed_demo", "identity"];
+
 impl Config {
     /// Defaults < `file` (or `./openmini.toml` if present) < `OPENMINI_*` < `overrides`.
     pub fn load(file: Option<&Path>, overrides: &Overrides) -> anyhow::Result<Config> {
@@ -78,12 +81,21 @@ impl Config {
         match file {
             Some(f) => {
                 anyhow::ensure!(f.exists(), "config file {} not found", f.display());
-                fig = fig.merge(Toml::file(f));
+                fig = fig.merge(Toml::file_exact(f));
             }
-            None => fig = fig.merge(Toml::file("openmini.toml")),
+            None if Path::new("openmini.toml").exists() => fig = fig.merge(Toml::file_exact("openmini.toml")),
+            None => {}
         }
-        let env = Env::prefixed("OPENMINI_").split("__").ignore(&["config", "test_pg"]);
+        // Only variables naming a field: OPENMINI_BIN, OPENMINI_TEST_PG and the like
+        // belong to scripts, not to us.
+        let env = Env::prefixed("OPENMINI_")
+            .filter(|k| {
+                let k = k.as_str().to_ascii_lowercase();
+                FIELDS.contains(&k.split("__").next().unwrap_or(&k))
+            })
+            .split("__");
         let cfg: Config = fig.merge(env).merge(Serialized::defaults(overrides)).extract()?;
+        cfg.identity.validate().map_err(|e| anyhow::anyhow!("identity: {e}"))?;
         Ok(cfg)
     }
 
@@ -118,6 +130,7 @@ mod tests {
             jail.create_file("c.toml", "addr = \"127.0.0.1:1\"\nlog = \"debug\"\nbody_limit = 10")?;
             jail.set_env("OPENMINI_ADDR", "127.0.0.1:2");
             jail.set_env("OPENMINI_IDENTITY__CODE_TTL_SECS", "60");
+            jail.set_env("OPENMINI_BIN", "/usr/bin/whatever"); // a script's, not ours
             let o = Overrides { data: Some("/tmp/x".into()), ..Default::default() };
             let c = Config::load(Some(Path::new("c.toml")), &o).map_err(|e| e.to_string())?;
             assert_eq!(c.addr, "127.0.0.1:2"); // env beats file
@@ -128,6 +141,11 @@ mod tests {
             let o = Overrides { addr: Some("127.0.0.1:3".into()), ..Default::default() };
             let c = Config::load(Some(Path::new("c.toml")), &o).map_err(|e| e.to_string())?;
             assert_eq!(c.addr, "127.0.0.1:3");
+            // Typos and nonsense are refused, not ignored.
+            jail.create_file("bad.toml", "[identity]\ncode_ttl_sec = 60")?;
+            assert!(Config::load(Some(Path::new("bad.toml")), &Overrides::default()).is_err());
+            jail.create_file("zero.toml", "[identity]\ntoken_ttl_secs = 0")?;
+            assert!(Config::load(Some(Path::new("zero.toml")), &Overrides::default()).is_err());
             Ok(())
         });
     }

@@ -54,14 +54,17 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(|| async { ([("content-type", "application/json")], r#"{"status":"ok"}"#) }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(|| async { telemetry::metrics_handle().render() }))
-        .fallback(|| async {
-            let e = ApiError::with(Code::ApiNotFound, "no such endpoint");
-            let mut r = open_api::reply::Failure(e).into_response();
-            *r.status_mut() = StatusCode::NOT_FOUND;
-            r
-        })
+        .fallback(|| async { json_status(StatusCode::NOT_FOUND, "no such endpoint") })
+        .method_not_allowed_fallback(|| async { json_status(StatusCode::METHOD_NOT_ALLOWED, "method not allowed here") })
         .layer(axum::middleware::from_fn(telemetry::track))
         .with_state(state)
+}
+
+/// Routing failures answer in the platform's JSON too.
+fn json_status(status: StatusCode, detail: &str) -> axum::response::Response {
+    let mut r = open_api::reply::Failure(ApiError::with(Code::ApiNotFound, detail)).into_response();
+    *r.status_mut() = status;
+    r
 }
 
 async fn readyz(axum::extract::State(s): axum::extract::State<AppState>) -> impl IntoResponse {

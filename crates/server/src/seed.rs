@@ -4,19 +4,35 @@
 //! host app; demo users. App secrets are written once to `demo-credentials.json` in the
 //! data folder (mode 0600), never to the log.
 
-use openmini_core::identity::{AppKind, Identity};
+use openmini_core::identity::{AppKind, HostApp, Identity};
 use serde_json::{json, Value};
 use std::path::Path;
 
 pub const CREDENTIALS_FILE: &str = "demo-credentials.json";
 
-/// Seeds the demo if the store has no subjects. Returns the credentials written.
+/// Every platform needs a host app to sign users in to: the built-in web shell is
+/// created once, whichever node starts first.
+pub async fn ensure_web_shell(id: &Identity) -> anyhow::Result<HostApp> {
+    if id.store().claim_once("web_shell", id.now()).await? {
+        return Ok(id.store().create_host_app("OpenMini Web Shell", id.now()).await?);
+    }
+    // Claimed by another start; it may still be writing the row.
+    for _ in 0..50 {
+        if let Some(h) = id.store().list_host_apps().await?.into_iter().next() {
+            return Ok(h);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    anyhow::bail!("the web shell host app was claimed but never created")
+}
+
+/// Seeds the demo if the store has no subjects; of several nodes starting together on
+/// an empty database exactly one seeds. Returns the credentials written.
 pub async fn seed_if_empty(id: &Identity, data_dir: &Path) -> anyhow::Result<Option<Value>> {
-    if id.store().count_subjects().await? > 0 {
+    let host = ensure_web_shell(id).await?;
+    if id.store().count_subjects().await? > 0 || !id.store().claim_once("demo", id.now()).await? {
         return Ok(None);
     }
-    let now = id.now();
-    let host = id.store().create_host_app("OpenMini Web Shell", now).await?;
     let coffee = id.create_subject("Demo Coffee Co. (演示咖啡)").await?;
     let account = id.create_open_account(coffee.id, false).await?;
     let mut apps = Vec::new();

@@ -134,6 +134,9 @@ async fn unknown_paths_are_json_404() {
     let r = get(&a.router, "/cgi-bin/nope").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_eq!(r.json()["errcode"], 48004);
+    let r = get(&a.router, "/cgi-bin/stable_token").await;
+    assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(r.json()["errcode"], 48004);
 }
 
 #[tokio::test]

@@ -5,6 +5,11 @@ CREATE TABLE platform_keys (
     id BIGINT PRIMARY KEY CHECK (id = 1),
     master_b64 TEXT NOT NULL
 );
+-- One-time platform tasks (demo seeding): the primary key lets exactly one node claim each.
+CREATE TABLE platform_tasks (
+    task TEXT PRIMARY KEY,
+    claimed_at BIGINT NOT NULL
+);
 CREATE TABLE subjects (
     id {ID_PK},
     name TEXT NOT NULL,

@@ -101,14 +101,32 @@ impl IdentityStore for Db {
         first(self.rows("SELECT COUNT(*) FROM subjects", vec![]).await?)?.int(0)
     }
 
-    async fn create_open_account(&self, a: &OpenAccount) -> R<()> {
-        self.write(
-            "INSERT INTO open_accounts (open_appid, subject_id, created_by_api, bound_count, created_at) VALUES ($1, $2, $3, 0, $4)",
-            vec![(&a.open_appid).into(), a.subject_id.into(), (a.created_by_api as i64).into(), a.created_at.into()],
-        )
-        .await
-        .map_err(conflict("open account"))?;
-        Ok(())
+    async fn create_open_account(&self, a: &OpenAccount, bind_app: Option<i64>) -> R<BindOutcome> {
+        let mut steps = vec![Step::new(
+            "INSERT INTO open_accounts (open_appid, subject_id, created_by_api, bound_count, created_at) VALUES ($1, $2, $3, $4, $5)",
+            vec![
+                (&a.open_appid).into(),
+                a.subject_id.into(),
+                (a.created_by_api as i64).into(),
+                (bind_app.is_some() as i64).into(),
+                a.created_at.into(),
+            ],
+        )];
+        if let Some(app_id) = bind_app {
+            steps.push(
+                Step::new(
+                    "UPDATE apps SET open_appid = $1 WHERE id = $2 AND open_appid IS NULL",
+                    vec![(&a.open_appid).into(), app_id.into()],
+                )
+                .or_abort(1),
+            );
+        }
+        let outcome = self.script(steps).await.map_err(conflict("open account"))?;
+        self.hot.forget_apps();
+        Ok(match outcome {
+            Outcome::Done(_) => BindOutcome::Bound,
+            Outcome::Aborted(_) => BindOutcome::AlreadyBound,
+        })
     }
 
     async fn open_account(&self, open_appid: &str) -> R<Option<OpenAccount>> {
@@ -128,27 +146,38 @@ impl IdentityStore for Db {
         .transpose()
     }
 
-    async fn create_app(&self, a: &NewApp) -> R<App> {
-        let r = self
-            .write(
-                concat!(
-                    "INSERT INTO apps (appid, subject_id, kind, name, secret_hash, open_appid, created_at) ",
-                    "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ",
-                    app_cols!()
-                ),
-                vec![
-                    (&a.appid).into(),
-                    a.subject_id.into(),
-                    a.kind.as_str().into(),
-                    (&a.name).into(),
-                    (&a.secret_hash).into(),
-                    a.open_appid.clone().into(),
-                    a.created_at.into(),
-                ],
-            )
-            .await
-            .map_err(conflict("appid"))?;
-        app(&first(r.rows)?)
+    async fn create_app(&self, a: &NewApp, bind_limit: i64) -> R<Option<App>> {
+        let mut steps = Vec::with_capacity(2);
+        if let Some(open) = &a.open_appid {
+            // Count the binding first: its row lock serialises binds to one account.
+            steps.push(
+                Step::new(
+                    "UPDATE open_accounts SET bound_count = bound_count + 1 WHERE open_appid = $1 AND bound_count < $2",
+                    vec![open.into(), bind_limit.into()],
+                )
+                .or_abort(1),
+            );
+        }
+        steps.push(Step::new(
+            concat!(
+                "INSERT INTO apps (appid, subject_id, kind, name, secret_hash, open_appid, created_at) ",
+                "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ",
+                app_cols!()
+            ),
+            vec![
+                (&a.appid).into(),
+                a.subject_id.into(),
+                a.kind.as_str().into(),
+                (&a.name).into(),
+                (&a.secret_hash).into(),
+                a.open_appid.clone().into(),
+                a.created_at.into(),
+            ],
+        ));
+        match self.script(steps).await.map_err(conflict("appid"))? {
+            Outcome::Done(mut results) => app(&first(results.pop().unwrap_or_default().rows)?).map(Some),
+            Outcome::Aborted(_) => Ok(None),
+        }
     }
 
     async fn app_by_appid(&self, appid: &str) -> R<Option<App>> {
@@ -248,6 +277,24 @@ impl IdentityStore for Db {
         Ok(HostApp { id: r.int(0)?, name: r.text(1)?, created_at: r.int(2)? })
     }
 
+    async fn list_host_apps(&self) -> R<Vec<HostApp>> {
+        self.rows("SELECT id, name, created_at FROM host_apps ORDER BY id", vec![])
+            .await?
+            .iter()
+            .map(|r| Ok(HostApp { id: r.int(0)?, name: r.text(1)?, created_at: r.int(2)? }))
+            .collect()
+    }
+
+    async fn claim_once(&self, task: &str, now: i64) -> R<bool> {
+        let r = self
+            .write(
+                "INSERT INTO platform_tasks (task, claimed_at) VALUES ($1, $2) ON CONFLICT (task) DO NOTHING",
+                vec![task.into(), now.into()],
+            )
+            .await?;
+        Ok(r.changed == 1)
+    }
+
     async fn host_app(&self, id: i64) -> R<Option<HostApp>> {
         self.row("SELECT id, name, created_at FROM host_apps WHERE id = $1", vec![id.into()])
             .await?
@@ -289,8 +336,15 @@ impl IdentityStore for Db {
     }
 
     async fn set_user_blocked(&self, id: i64, blocked: bool) -> R<bool> {
-        let r = self.write("UPDATE users SET blocked = $1 WHERE id = $2", vec![(blocked as i64).into(), id.into()]).await?;
-        Ok(r.changed == 1)
+        let outcome = self
+            .script(vec![
+                Step::new("UPDATE users SET blocked = $1 WHERE id = $2", vec![(blocked as i64).into(), id.into()]).or_abort(1),
+                // A blocked user's host sessions end (unblocking restores none).
+                Step::new("DELETE FROM client_sessions WHERE user_id = $1 AND $2 = 1", vec![id.into(), (blocked as i64).into()]),
+            ])
+            .await?;
+        self.hot.sessions.clear();
+        Ok(matches!(outcome, Outcome::Done(_)))
     }
 
     async fn insert_token(&self, hash: &str, app_id: i64, kind: TokenKind, expires_at: i64) -> R<()> {
@@ -303,14 +357,20 @@ impl IdentityStore for Db {
         Ok(())
     }
 
-    async fn cap_tokens(&self, app_id: i64, kind: TokenKind, cap_at: i64, keep: &str) -> R<u64> {
+    async fn cap_tokens(&self, app_id: i64, kind: TokenKind, cap_at: i64, older_than: i64, keep: &str) -> R<u64> {
         let r = self
             .write(
-                "UPDATE access_tokens SET expires_at = $1, replaced = 1 WHERE app_id = $2 AND kind = $3 AND expires_at > $1 AND token_hash <> $4",
-                vec![cap_at.into(), app_id.into(), kind.as_str().into(), keep.into()],
+                "UPDATE access_tokens SET expires_at = $1, replaced = 1 \
+                 WHERE app_id = $2 AND kind = $3 AND expires_at > $1 AND expires_at < $4 AND token_hash <> $5",
+                vec![cap_at.into(), app_id.into(), kind.as_str().into(), older_than.into(), keep.into()],
             )
             .await?;
         Ok(r.changed)
+    }
+
+    async fn revoke_token(&self, hash: &str) -> R<()> {
+        self.write("DELETE FROM access_tokens WHERE token_hash = $1", vec![hash.into()]).await?;
+        Ok(())
     }
 
     async fn token(&self, hash: &str) -> R<Option<TokenRecord>> {
@@ -383,6 +443,7 @@ impl IdentityStore for Db {
 
     async fn complete_login(&self, l: &LoginRedemption<'_>) -> R<LoginOutcome> {
         const NOT_REDEEMED: u8 = 1;
+        const BLOCKED: u8 = 2;
         let outcome = self
             .script(vec![
                 // Counting first takes the window's row lock (PostgreSQL), so concurrent
@@ -403,14 +464,17 @@ impl IdentityStore for Db {
                 .or_abort(NOT_REDEEMED),
                 Step::new(
                     "INSERT INTO app_users (app_id, user_id, openid, session_key_enc, session_at, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $5) \
+                     SELECT $1, id, $3, $4, $5, $5 FROM users WHERE id = $2 AND blocked = 0 \
                      ON CONFLICT (app_id, user_id) DO UPDATE SET session_key_enc = excluded.session_key_enc, session_at = excluded.session_at",
                     vec![l.app_id.into(), l.user_id.into(), l.openid.into(), l.session_key_enc.into(), l.now.into()],
-                ),
+                )
+                .or_abort(BLOCKED),
             ])
             .await?;
-        if let Outcome::Done(_) = outcome {
-            return Ok(LoginOutcome::Done);
+        match outcome {
+            Outcome::Done(_) => return Ok(LoginOutcome::Done),
+            Outcome::Aborted(BLOCKED) => return Ok(LoginOutcome::Blocked),
+            Outcome::Aborted(_) => {}
         }
         // Rolled back: tell a spent code from a full window.
         let used = self.row("SELECT 1 FROM code_ledger WHERE code_key = $1", vec![l.code_key.into()]).await?.is_some();

@@ -103,6 +103,17 @@ fn run_step(conn: &Connection, step: &Step) -> Result<StepResult, DbErr> {
     }
 }
 
+/// Runs a fixed statement through the statement cache (savepoints run per script).
+fn run_fixed(conn: &Connection, sql: &str) -> Result<(), DbErr> {
+    conn.prepare_cached(sql).map_err(err)?.raw_execute().map_err(err)?;
+    Ok(())
+}
+
+fn undo_script(conn: &Connection) -> Result<(), DbErr> {
+    run_fixed(conn, "ROLLBACK TO script")?;
+    run_fixed(conn, "RELEASE script")
+}
+
 /// Runs one caller's script inside the batch transaction. Several steps get a
 /// savepoint so an abort or error undoes only this script.
 fn run_script(conn: &Connection, steps: &[Step]) -> Result<Outcome, DbErr> {
@@ -113,25 +124,25 @@ fn run_script(conn: &Connection, steps: &[Step]) -> Result<Outcome, DbErr> {
             _ => Outcome::Done(vec![r]),
         });
     }
-    conn.execute_batch("SAVEPOINT script").map_err(err)?;
+    run_fixed(conn, "SAVEPOINT script")?;
     let mut results = Vec::with_capacity(steps.len());
     for step in steps {
         let r = match run_step(conn, step) {
             Ok(r) => r,
             Err(e) => {
-                conn.execute_batch("ROLLBACK TO script; RELEASE script").map_err(err)?;
+                undo_script(conn)?;
                 return Err(e);
             }
         };
         if let Some(tag) = step.abort_unless_changed {
             if r.changed == 0 {
-                conn.execute_batch("ROLLBACK TO script; RELEASE script").map_err(err)?;
+                undo_script(conn)?;
                 return Ok(Outcome::Aborted(tag));
             }
         }
         results.push(r);
     }
-    conn.execute_batch("RELEASE script").map_err(err)?;
+    run_fixed(conn, "RELEASE script")?;
     Ok(Outcome::Done(results))
 }
 

@@ -149,11 +149,20 @@ both!(login_codes_live_five_minutes_and_are_single_use, |c: Ctx| async move {
 
 both!(blocked_users_cannot_log_in, |c: Ctx| async move {
     let (app, secret) = c.app(AppKind::Miniprogram, None).await;
+    let host = c.id.store().create_host_app("Shell", c.id.now()).await.unwrap();
     let u = c.user().await;
-    let code = c.id.mint_login_code(&app.appid, u.id).await.unwrap();
+    let signin = c.id.signin_start(&u.phone).await.unwrap();
+    let (session_token, _) = c.id.signin_verify(&u.phone, &signin, host.id).await.unwrap();
+    let session = c.id.client_session(&session_token).await.unwrap();
+    let code = c.id.session_login_code(&app.appid, &session).await.unwrap();
     assert!(c.id.store().set_user_blocked(u.id, true).await.unwrap());
     assert_eq!(code_of(login(&c.id, &app.appid, &secret, &code).await), Code::HighRiskUser);
     assert_eq!(code_of(c.id.mint_login_code(&app.appid, u.id).await), Code::HighRiskUser);
+    assert!(c.id.client_session(&session_token).await.is_err(), "blocking ends host sessions");
+    assert!(!c.id.store().set_user_blocked(999_999, true).await.unwrap(), "unknown user");
+    // Unblocked, the same unspent code works.
+    assert!(c.id.store().set_user_blocked(u.id, false).await.unwrap());
+    assert!(login(&c.id, &app.appid, &secret, &code).await.is_ok());
 });
 
 both!(code2session_allows_100_per_user_per_minute, |c: Ctx| async move {
@@ -409,3 +418,77 @@ async fn race_for_the_last_calls(c: Ctx) {
 }
 
 both!(two_nodes_race_for_the_last_calls_of_a_minute, race_for_the_last_calls);
+
+both!(concurrent_token_calls_do_not_cut_each_other_short, |c: Ctx| async move {
+    let (app, secret) = c.app(AppKind::Miniprogram, None).await;
+    let nodes = [c.id.clone(), c.node().await];
+    // Same instant, two nodes: neither is "previous" to the other.
+    let (a, b) = tokio::join!(token(&nodes[0], &app.appid, &secret), token(&nodes[1], &app.appid, &secret));
+    c.clock.advance_secs(600);
+    assert!(c.id.authenticate(Some(&a)).await.is_ok());
+    assert!(c.id.authenticate(Some(&b)).await.is_ok());
+    // A later call replaces both after the overlap.
+    c.clock.advance_secs(1);
+    token(&c.id, &app.appid, &secret).await;
+    c.clock.advance_secs(301);
+    assert_eq!(code_of(c.id.authenticate(Some(&a)).await), Code::InvalidCredential);
+    assert_eq!(code_of(c.id.authenticate(Some(&b)).await), Code::InvalidCredential);
+});
+
+both!(concurrent_first_stable_tokens_agree_and_work, |c: Ctx| async move {
+    let (app, secret) = c.app(AppKind::Miniprogram, None).await;
+    let nodes = [c.id.clone(), c.node().await, c.node().await];
+    let mut tasks = vec![];
+    for i in 0..6 {
+        let (node, appid, secret) = (nodes[i % 3].clone(), app.appid.clone(), secret.clone());
+        tasks.push(tokio::spawn(async move { stable(&node, &appid, &secret, false).await.unwrap() }));
+    }
+    let mut tokens = vec![];
+    for t in tasks {
+        tokens.push(t.await.unwrap());
+    }
+    // Whatever each caller got works; afterwards everyone gets the current one.
+    for t in &tokens {
+        assert!(c.id.authenticate(Some(t)).await.is_ok(), "a stable token handed out is dead");
+    }
+    let current = stable(&c.id, &app.appid, &secret, false).await.unwrap();
+    assert!(tokens.contains(&current));
+});
+
+both!(blocked_users_get_no_phone_number_and_bind_limits_hold_at_creation, |c: Ctx| async move {
+    let (app, secret) = c.app(AppKind::Miniprogram, None).await;
+    let u = c.user().await;
+    let t = token(&c.id, &app.appid, &secret).await;
+    let code = c.id.mint_phone_code(&app.appid, u.id).await.unwrap();
+    c.id.store().set_user_blocked(u.id, true).await.unwrap();
+    assert_eq!(code_of(c.id.phone_number(Some(&t), Some(&code)).await), Code::HighRiskUser);
+    // Creating an app into a full account creates nothing.
+    let subject = c.id.create_subject("Full").await.unwrap();
+    let account = c.id.create_open_account(subject.id, false).await.unwrap();
+    let before = c.id.store().list_apps().await.unwrap().len();
+    let new = openmini_core::identity::store::NewApp {
+        appid: openmini_core::keys::new_appid(),
+        subject_id: subject.id,
+        kind: AppKind::Website,
+        name: "x".into(),
+        secret_hash: "h".into(),
+        open_appid: Some(account.open_appid.clone()),
+        created_at: 0,
+    };
+    assert!(c.id.store().create_app(&new, 0).await.unwrap().is_none());
+    assert_eq!(c.id.store().list_apps().await.unwrap().len(), before);
+    // open/create on an app already bound creates no orphan account.
+    let (bound, bound_secret) = c.app_of(subject.id, AppKind::Service, Some(&account.open_appid)).await;
+    let tb = token(&c.id, &bound.appid, &bound_secret).await;
+    assert_eq!(code_of(c.id.open_create(Some(&tb), Some(&bound.appid)).await), Code::AlreadyBoundOpen);
+});
+
+both!(signin_codes_are_rate_limited_per_number, |c: Ctx| async move {
+    for _ in 0..5 {
+        c.id.signin_start("13600000000").await.unwrap();
+    }
+    assert_eq!(code_of(c.id.signin_start("13600000000").await), Code::MinuteQuota);
+    assert!(c.id.signin_start("13600000001").await.is_ok(), "another number is unaffected");
+    c.clock.advance_secs(3600);
+    assert!(c.id.signin_start("13600000000").await.is_ok(), "next hour");
+});

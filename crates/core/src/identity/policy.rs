@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Policy {
     /// Lifetime of an access token (`expires_in`), seconds. Platform: 7200.
     pub token_ttl_secs: i64,
@@ -19,8 +19,8 @@ pub struct Policy {
     pub code_ttl_secs: i64,
     /// `jscode2session` calls allowed per user per app per minute (45011 past it).
     pub code2session_per_minute: i64,
-    /// Offset of the platform's time zone from UTC, seconds (China: +8 h). Days and
-    /// natural weeks start at local midnight.
+    /// Offset of the platform's time zone from UTC, seconds (China: +8 h). Days start
+    /// at local midnight.
     pub tz_offset_secs: i64,
 }
 
@@ -39,6 +39,28 @@ impl Default for Policy {
 }
 
 impl Policy {
+    /// Refuses settings that would break a rule (zero lifetimes, negative limits).
+    pub fn validate(&self) -> Result<(), String> {
+        let positive = [
+            ("token_ttl_secs", self.token_ttl_secs),
+            ("stable_force_per_day", self.stable_force_per_day),
+            ("code_ttl_secs", self.code_ttl_secs),
+            ("code2session_per_minute", self.code2session_per_minute),
+        ];
+        for (name, v) in positive {
+            if v <= 0 {
+                return Err(format!("{name} must be positive"));
+            }
+        }
+        if self.token_overlap_secs < 0 || self.token_overlap_secs >= self.token_ttl_secs {
+            return Err("token_overlap_secs must be between 0 and token_ttl_secs".into());
+        }
+        if self.stable_force_interval_secs < 0 || self.tz_offset_secs.abs() > 14 * 3600 {
+            return Err("stable_force_interval_secs must be >= 0 and tz_offset_secs within ±14 h".into());
+        }
+        Ok(())
+    }
+
     /// The local day number of a UTC millisecond instant.
     pub fn day_of(&self, now_ms: i64) -> i64 {
         (now_ms / 1000 + self.tz_offset_secs).div_euclid(86_400)

@@ -37,6 +37,8 @@ pub const CLIENT_SESSION_TTL_MS: i64 = 30 * 86_400_000;
 /// A demo sign-in code lives 5 minutes and allows 5 attempts.
 pub const SIGNIN_CODE_TTL_MS: i64 = 300_000;
 pub const SIGNIN_MAX_ATTEMPTS: i64 = 5;
+/// Sign-in codes one phone number may request per hour.
+pub const SIGNIN_STARTS_PER_HOUR: i64 = 5;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IssuedToken {
@@ -162,12 +164,11 @@ impl Identity {
         let app = self.credentials(grant_type, "client_credential", appid, secret).await?;
         let now = self.now();
         let token = new_token();
+        let expires_at = now + self.policy.token_ttl_secs * 1000;
         let hash = token_hash(&token);
+        self.store.insert_token(&hash, app.id, TokenKind::Token, expires_at).await?;
         self.store
-            .insert_token(&hash, app.id, TokenKind::Token, now + self.policy.token_ttl_secs * 1000)
-            .await?;
-        self.store
-            .cap_tokens(app.id, TokenKind::Token, now + self.policy.token_overlap_secs * 1000, &hash)
+            .cap_tokens(app.id, TokenKind::Token, now + self.policy.token_overlap_secs * 1000, expires_at, &hash)
             .await?;
         Ok(IssuedToken { access_token: token, expires_in: self.policy.token_ttl_secs })
     }
@@ -207,9 +208,9 @@ impl Identity {
                 }
             }
             let issued = self.new_stable(&app, now, i64::MAX).await?;
+            // Every other stable token stops working now.
             let keep = token_hash(&issued.access_token);
-            // The old stable token stops working now.
-            self.store.cap_tokens(app.id, TokenKind::Stable, now, &keep).await?;
+            self.store.cap_tokens(app.id, TokenKind::Stable, now, i64::MAX, &keep).await?;
             return Ok(issued);
         }
         if let Some(cur) = self.store.current_stable(app.id).await? {
@@ -235,7 +236,7 @@ impl Identity {
             return Ok(IssuedToken { access_token: token, expires_in: self.policy.token_ttl_secs });
         }
         // Lost the race: retire ours, hand out the winner's.
-        self.store.cap_tokens(app.id, TokenKind::Stable, now, "").await.ok();
+        self.store.revoke_token(&hash).await?;
         let cur = self.store.current_stable(app.id).await?.ok_or(Code::SystemBusy)?;
         let plain = self.keys.decrypt_at_rest(&cur.token_enc).ok_or(Code::SystemBusy)?;
         Ok(IssuedToken {
@@ -269,22 +270,39 @@ impl Identity {
 
     /// A fresh `wx.login` code for a signed-in user of a mini program.
     pub async fn mint_login_code(&self, appid: &str, user_id: i64) -> ApiResult<String> {
+        self.check_user(user_id).await?;
         self.mint(CodeKind::Login, appid, user_id).await
     }
 
     /// A fresh phone-number consent code (the user pressed "allow" on the phone button).
     pub async fn mint_phone_code(&self, appid: &str, user_id: i64) -> ApiResult<String> {
+        self.check_user(user_id).await?;
         self.mint(CodeKind::Phone, appid, user_id).await
+    }
+
+    /// `wx.login` in the container: the live client session already vouches for the
+    /// user (sessions are made for unblocked users and deleted when one is blocked), so
+    /// minting touches no table; the exchange checks the user again, atomically.
+    pub async fn session_login_code(&self, appid: &str, session: &ClientSession) -> ApiResult<String> {
+        self.mint(CodeKind::Login, appid, session.user_id).await
+    }
+
+    pub async fn session_phone_code(&self, appid: &str, session: &ClientSession) -> ApiResult<String> {
+        self.mint(CodeKind::Phone, appid, session.user_id).await
+    }
+
+    async fn check_user(&self, user_id: i64) -> ApiResult<()> {
+        let user = self.store.user(user_id).await?.ok_or_else(|| ApiError::with(Code::InvalidArgs, "no such user"))?;
+        if user.blocked {
+            return Err(Code::HighRiskUser.into());
+        }
+        Ok(())
     }
 
     async fn mint(&self, kind: CodeKind, appid: &str, user_id: i64) -> ApiResult<String> {
         let app = self.app_param(Some(appid)).await?;
         if kind == CodeKind::Login && app.kind != AppKind::Miniprogram {
             return Err(ApiError::with(Code::InvalidAppid, "wx.login codes are for mini programs"));
-        }
-        let user = self.store.user(user_id).await?.ok_or(Code::InvalidArgs)?;
-        if user.blocked {
-            return Err(Code::HighRiskUser.into());
         }
         Ok(codes::mint(&self.keys, kind, CodeClaims { app_id: app.id, user_id, issued_at_ms: self.now() }))
     }
@@ -326,11 +344,9 @@ impl Identity {
         if claims.app_id != app.id || code_expires_at <= now {
             return Err(Code::InvalidCode.into());
         }
-        let user = self.store.user(claims.user_id).await?.ok_or(Code::InvalidCode)?;
-        if user.blocked {
-            return Err(Code::HighRiskUser.into());
-        }
-        let openid = self.keys.openid(&app.appid, user.id);
+        // The user is checked (exists, not blocked) inside the atomic login script.
+        let user_id = claims.user_id;
+        let openid = self.keys.openid(&app.appid, user_id);
         let session_key = STANDARD.encode(keys::random_bytes::<16>());
         let window = now / 60_000;
         let outcome = self
@@ -338,12 +354,12 @@ impl Identity {
             .complete_login(&LoginRedemption {
                 code_key: &codes::ledger_key(code),
                 code_expires_at,
-                rate_key: &format!("c2s:{}:{}", app.id, user.id),
+                rate_key: &format!("c2s:{}:{}", app.id, user_id),
                 rate_window: window,
                 rate_window_ends: (window + 1) * 60_000,
                 rate_limit: self.policy.code2session_per_minute,
                 app_id: app.id,
-                user_id: user.id,
+                user_id,
                 openid: &openid,
                 session_key_enc: &self.keys.encrypt_at_rest(session_key.as_bytes()),
                 now,
@@ -353,8 +369,9 @@ impl Identity {
             LoginOutcome::Done => {}
             LoginOutcome::CodeUsed => return Err(Code::CodeBeenUsed.into()),
             LoginOutcome::RateLimited => return Err(Code::MinuteQuota.into()),
+            LoginOutcome::Blocked => return Err(Code::HighRiskUser.into()),
         }
-        let unionid = app.open_appid.as_deref().map(|o| self.keys.unionid(o, user.id));
+        let unionid = app.open_appid.as_deref().map(|o| self.keys.unionid(o, user_id));
         Ok(Session { openid, session_key, unionid })
     }
 
@@ -398,6 +415,9 @@ impl Identity {
         let code = code.filter(|c| !c.is_empty()).ok_or(Code::InvalidCode)?;
         let claims = self.spend(CodeKind::Phone, &app, code).await?;
         let user = self.store.user(claims.user_id).await?.ok_or(Code::InvalidCode)?;
+        if user.blocked {
+            return Err(Code::HighRiskUser.into());
+        }
         Ok(PhoneInfo {
             phone_number: user.phone_number(),
             pure_phone_number: user.phone.clone(),
@@ -453,12 +473,8 @@ impl Identity {
         if app.open_appid.is_some() {
             return Err(Code::AlreadyBoundOpen.into());
         }
-        let account = self.create_open_account(app.subject_id, true).await?;
-        match self.store.bind_app(app.id, &account.open_appid, OPEN_ACCOUNT_BIND_LIMIT).await? {
-            BindOutcome::Bound => Ok(account.open_appid),
-            BindOutcome::AlreadyBound => Err(Code::AlreadyBoundOpen.into()),
-            BindOutcome::LimitReached => Err(Code::BindLimit.into()),
-        }
+        let account = self.new_open_account(app.subject_id, true, Some(app.id)).await?;
+        Ok(account.open_appid)
     }
 
     pub async fn open_bind(&self, access_token: Option<&str>, appid: Option<&str>, open_appid: Option<&str>) -> ApiResult<()> {
@@ -521,11 +537,18 @@ impl Identity {
     }
 
     pub async fn create_open_account(&self, subject_id: i64, by_api: bool) -> ApiResult<OpenAccount> {
+        self.new_open_account(subject_id, by_api, None).await
+    }
+
+    /// A new account, with `bind` (an unbound app of the subject) bound in the same step.
+    async fn new_open_account(&self, subject_id: i64, by_api: bool, bind: Option<i64>) -> ApiResult<OpenAccount> {
         self.store.subject(subject_id).await?.ok_or_else(|| ApiError::with(Code::InvalidArgs, "no such subject"))?;
         for _ in 0..4 {
             let account = OpenAccount { open_appid: keys::new_appid(), subject_id, created_by_api: by_api, created_at: self.now() };
-            match self.store.create_open_account(&account).await {
-                Ok(()) => return Ok(account),
+            match self.store.create_open_account(&account, bind).await {
+                Ok(BindOutcome::Bound) => return Ok(account),
+                Ok(BindOutcome::AlreadyBound) => return Err(Code::AlreadyBoundOpen.into()),
+                Ok(BindOutcome::LimitReached) => return Err(Code::BindLimit.into()),
                 Err(StoreError::Conflict(_)) => continue, // 2^-64 collision: draw again
                 Err(e) => return Err(e.into()),
             }
@@ -555,17 +578,12 @@ impl Identity {
                 kind,
                 name: name.to_string(),
                 secret_hash: sha256_hex(secret.as_bytes()),
-                open_appid: None,
+                open_appid: account.as_ref().map(|a| a.open_appid.clone()),
                 created_at: self.now(),
             };
-            match self.store.create_app(&new).await {
-                Ok(mut app) => {
-                    if let Some(acc) = &account {
-                        self.bind(&app, acc).await?;
-                        app.open_appid = Some(acc.open_appid.clone());
-                    }
-                    return Ok((app, secret));
-                }
+            match self.store.create_app(&new, OPEN_ACCOUNT_BIND_LIMIT).await {
+                Ok(Some(app)) => return Ok((app, secret)),
+                Ok(None) => return Err(Code::BindLimit.into()),
                 Err(StoreError::Conflict(_)) => continue,
                 Err(e) => return Err(e.into()),
             }
@@ -597,6 +615,12 @@ impl Identity {
     /// Starts a demo sign-in: returns the one-time code the caller prints to the log.
     pub async fn signin_start(&self, phone: &str) -> ApiResult<String> {
         let (cc, national) = parse_phone(phone).ok_or_else(|| ApiError::with(Code::InvalidArgs, "not a phone number"))?;
+        // Each start allows 5 guesses; a few starts an hour keep guessing hopeless.
+        let hour = self.now() / 3_600_000;
+        let starts = self.store.hit(&format!("signin:{cc}:{national}"), hour, (hour + 1) * 3_600_000).await?;
+        if starts > SIGNIN_STARTS_PER_HOUR {
+            return Err(ApiError::with(Code::MinuteQuota, "too many sign-in codes for this number; try again later"));
+        }
         let n = u32::from_be_bytes(keys::random_bytes::<4>()) % 1_000_000;
         let code = format!("{n:06}");
         self.store

@@ -63,6 +63,8 @@ pub enum LoginOutcome {
     Done,
     CodeUsed,
     RateLimited,
+    /// The user is blocked (or gone): nothing was written, the code is not spent.
+    Blocked,
 }
 
 /// An app's current stable token (one row per app), encrypted at rest so normal mode
@@ -116,10 +118,14 @@ pub trait IdentityStore: Send + Sync + 'static {
     async fn subject(&self, id: i64) -> Result<Option<Subject>>;
     async fn count_subjects(&self) -> Result<i64>;
 
-    async fn create_open_account(&self, account: &OpenAccount) -> Result<()>;
+    /// Creates the account and, with `bind_app`, binds that (unbound) app to it in the
+    /// same step: `AlreadyBound` creates nothing.
+    async fn create_open_account(&self, account: &OpenAccount, bind_app: Option<i64>) -> Result<BindOutcome>;
     async fn open_account(&self, open_appid: &str) -> Result<Option<OpenAccount>>;
 
-    async fn create_app(&self, app: &NewApp) -> Result<App>;
+    /// Creates the app, bound to `app.open_appid` if set, in one step: `None` if that
+    /// account already has `bind_limit` apps (nothing is created).
+    async fn create_app(&self, app: &NewApp, bind_limit: i64) -> Result<Option<App>>;
     async fn app_by_appid(&self, appid: &str) -> Result<Option<App>>;
     async fn app_by_id(&self, id: i64) -> Result<Option<App>>;
     async fn list_apps(&self) -> Result<Vec<App>>;
@@ -131,16 +137,26 @@ pub trait IdentityStore: Send + Sync + 'static {
 
     async fn create_host_app(&self, name: &str, now: i64) -> Result<HostApp>;
     async fn host_app(&self, id: i64) -> Result<Option<HostApp>>;
+    async fn list_host_apps(&self) -> Result<Vec<HostApp>>;
+
+    /// Claims a one-time platform task (e.g. seeding the demo): true for exactly one
+    /// caller across all nodes.
+    async fn claim_once(&self, task: &str, now: i64) -> Result<bool>;
 
     async fn create_user(&self, country_code: i64, phone: &str, name: &str, now: i64) -> Result<User>;
     async fn user(&self, id: i64) -> Result<Option<User>>;
     async fn user_by_phone(&self, country_code: i64, phone: &str) -> Result<Option<User>>;
+    /// Blocking also ends the user's client sessions.
     async fn set_user_blocked(&self, id: i64, blocked: bool) -> Result<bool>;
 
     async fn insert_token(&self, hash: &str, app_id: i64, kind: TokenKind, expires_at: i64) -> Result<()>;
-    /// Every token of the app and kind that outlives `cap_at` now expires at `cap_at`
-    /// and counts as replaced, except `keep` (the token just issued). Returns how many.
-    async fn cap_tokens(&self, app_id: i64, kind: TokenKind, cap_at: i64, keep: &str) -> Result<u64>;
+    /// Every token of the app and kind, other than `keep`, that expires before
+    /// `older_than` and outlives `cap_at` now expires at `cap_at` and counts as
+    /// replaced. With `older_than` = the new token's expiry, tokens issued in the same
+    /// instant (concurrent calls) do not cut each other short. Returns how many.
+    async fn cap_tokens(&self, app_id: i64, kind: TokenKind, cap_at: i64, older_than: i64, keep: &str) -> Result<u64>;
+    /// Removes one token (a stable token that lost a renewal race).
+    async fn revoke_token(&self, hash: &str) -> Result<()>;
     async fn token(&self, hash: &str) -> Result<Option<TokenRecord>>;
     async fn current_stable(&self, app_id: i64) -> Result<Option<StableToken>>;
     /// Makes `new` the app's stable token if there is none or the current one expires
@@ -164,8 +180,8 @@ pub trait IdentityStore: Send + Sync + 'static {
     async fn hit(&self, key: &str, window: i64, expires_at: i64) -> Result<i64>;
 
     /// In one atomic step: counts the call in its rate window and, if the window is
-    /// within `rate_limit`, spends the code and sets the (app, user) session. A used
-    /// code or a full window changes nothing.
+    /// within `rate_limit` and the user exists unblocked, spends the code and sets the
+    /// (app, user) session. A used code, a full window or a blocked user changes nothing.
     async fn complete_login(&self, r: &LoginRedemption<'_>) -> Result<LoginOutcome>;
 
     /// Makes the (app, user) link if new and sets its current session key.

@@ -130,14 +130,14 @@ async fn me(State(s): State<AppState>, u: ClientUser) -> ClientReply {
 
 /// `wx.login`: a fresh code for this mini program.
 async fn login_code(State(s): State<AppState>, u: ClientUser, Path(appid): Path<String>) -> ClientReply {
-    let code = s.identity.mint_login_code(&appid, u.session.user_id).await?;
+    let code = s.identity.session_login_code(&appid, &u.session).await?;
     Ok(Json(json!({ "code": code, "errMsg": "login:ok" })))
 }
 
 /// The phone-number button, after the user agreed: a single-use code for the app's
 /// backend to exchange through `getuserphonenumber`.
 async fn phone_code(State(s): State<AppState>, u: ClientUser, Path(appid): Path<String>) -> ClientReply {
-    let code = s.identity.mint_phone_code(&appid, u.session.user_id).await?;
+    let code = s.identity.session_phone_code(&appid, &u.session).await?;
     Ok(Json(json!({ "code": code, "errMsg": "getPhoneNumber:ok" })))
 }
 
