@@ -25,10 +25,11 @@ fn hmac(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
-/// Fresh random bytes from the OS generator.
+/// Fresh random bytes from a cryptographically secure generator: rand's thread-local
+/// ChaCha, seeded and periodically reseeded from the OS (no syscall per call).
 pub fn random_bytes<const N: usize>() -> [u8; N] {
     let mut b = [0u8; N];
-    rand::rngs::OsRng.fill_bytes(&mut b);
+    rand::thread_rng().fill_bytes(&mut b);
     b
 }
 
@@ -36,7 +37,9 @@ pub fn random_bytes<const N: usize>() -> [u8; N] {
 /// stored. They are random 128+ bit values, so a fast hash is enough; a slow KDF would
 /// only cost throughput.
 pub fn sha256_hex(data: &[u8]) -> String {
-    hex::encode(Sha256::digest(data))
+    let mut out = [0u8; 64];
+    hex::encode_to_slice(Sha256::digest(data), &mut out).expect("64 bytes hold 32 in hex");
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Constant-time equality for secrets.
@@ -49,8 +52,9 @@ pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
 
 #[derive(Clone)]
 pub struct Keys {
-    openid: [u8; 32],
-    unionid: [u8; 32],
+    // Keyed once: cloning a keyed HMAC skips hashing the key on every id.
+    openid: HmacSha256,
+    unionid: HmacSha256,
     seal: Aes256Gcm,
     at_rest: Aes256Gcm,
 }
@@ -76,8 +80,8 @@ impl Keys {
         let seal_key = hmac(master, &[b"openmini/seal/v1"]);
         let rest_key = hmac(master, &[b"openmini/at-rest/v1"]);
         Keys {
-            openid: hmac(master, &[b"openmini/openid/v1"]),
-            unionid: hmac(master, &[b"openmini/unionid/v1"]),
+            openid: <HmacSha256 as Mac>::new_from_slice(&hmac(master, &[b"openmini/openid/v1"])).expect("any key length"),
+            unionid: <HmacSha256 as Mac>::new_from_slice(&hmac(master, &[b"openmini/unionid/v1"])).expect("any key length"),
             seal: Aes256Gcm::new_from_slice(&seal_key).expect("32-byte key"),
             at_rest: Aes256Gcm::new_from_slice(&rest_key).expect("32-byte key"),
         }
@@ -93,8 +97,13 @@ impl Keys {
         Self::opaque_id(&self.unionid, open_appid, user_id)
     }
 
-    fn opaque_id(key: &[u8; 32], scope: &str, user_id: i64) -> String {
-        let mac = hmac(key, &[scope.as_bytes(), &user_id.to_be_bytes()]);
+    fn opaque_id(keyed: &HmacSha256, scope: &str, user_id: i64) -> String {
+        let mut mac = keyed.clone();
+        for p in [scope.as_bytes(), &user_id.to_be_bytes()] {
+            mac.update(&(p.len() as u32).to_be_bytes());
+            mac.update(p);
+        }
+        let mac = mac.finalize().into_bytes();
         format!("o{}", &URL_SAFE_NO_PAD.encode(&mac[..21])[..27])
     }
 

@@ -82,7 +82,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     telemetry::metrics_handle();
-    let state = AppState { identity: platform.identity.clone(), db: platform.db.clone(), config: Arc::new(cfg) };
+    let state = AppState::new(platform.identity.clone(), platform.db.clone(), cfg);
     let pruner = tokio::spawn(prune_loop(platform.identity.clone()));
     // Small JSON answers must not wait for Nagle's algorithm.
     let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {

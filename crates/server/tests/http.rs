@@ -36,7 +36,7 @@ async fn app_with(cfg: Config) -> App {
     let (app, secret) = p.identity.create_app(s.id, AppKind::Miniprogram, "M", None).await.unwrap();
     p.identity.store().create_host_app("Shell", 0).await.unwrap();
     let user = p.identity.create_user("13800000000", None).await.unwrap();
-    let state = AppState { identity: p.identity, db, config: Arc::new(cfg) };
+    let state = AppState::new(p.identity, db, cfg);
     App { router: router(state.clone()), state, appid: app.appid, secret, user: user.id }
 }
 

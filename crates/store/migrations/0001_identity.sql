@@ -1,6 +1,8 @@
 -- Identity: the platform key, subjects, open-platform accounts, apps, users, tokens,
 -- single-use code ledger, rate windows, sessions. Times are Unix milliseconds.
--- One text for both databases: {ID_PK} becomes each dialect's auto-increment key.
+-- One text for both databases: {ID_PK} becomes each dialect's auto-increment key;
+-- {KEYED} makes a table keyed by its primary key alone on SQLite (WITHOUT ROWID: one
+-- B-tree per insert instead of two) and is nothing on PostgreSQL.
 CREATE TABLE platform_keys (
     id BIGINT PRIMARY KEY CHECK (id = 1),
     master_b64 TEXT NOT NULL
@@ -9,7 +11,7 @@ CREATE TABLE platform_keys (
 CREATE TABLE platform_tasks (
     task TEXT PRIMARY KEY,
     claimed_at BIGINT NOT NULL
-);
+) {KEYED};
 CREATE TABLE subjects (
     id {ID_PK},
     name TEXT NOT NULL,
@@ -22,7 +24,7 @@ CREATE TABLE open_accounts (
     created_by_api BIGINT NOT NULL,
     bound_count BIGINT NOT NULL DEFAULT 0,
     created_at BIGINT NOT NULL
-);
+) {KEYED};
 CREATE TABLE apps (
     id {ID_PK},
     appid TEXT NOT NULL UNIQUE,
@@ -54,31 +56,31 @@ CREATE TABLE access_tokens (
     kind TEXT NOT NULL,
     expires_at BIGINT NOT NULL,
     replaced BIGINT NOT NULL DEFAULT 0
-);
+) {KEYED};
 CREATE INDEX access_tokens_app ON access_tokens(app_id, kind, expires_at);
 CREATE TABLE stable_tokens (
     app_id BIGINT PRIMARY KEY,
     token_enc TEXT NOT NULL,
     issued_at BIGINT NOT NULL,
     expires_at BIGINT NOT NULL
-);
+) {KEYED};
 CREATE TABLE stable_refresh (
     app_id BIGINT PRIMARY KEY,
     day BIGINT NOT NULL,
     n BIGINT NOT NULL,
     last_at BIGINT NOT NULL
-);
+) {KEYED};
+-- code_key starts with the code's expiry (zero-padded), so pruning is a range scan.
 CREATE TABLE code_ledger (
     code_key TEXT PRIMARY KEY,
     expires_at BIGINT NOT NULL
-);
-CREATE INDEX code_ledger_expiry ON code_ledger(expires_at);
+) {KEYED};
 CREATE TABLE rate_windows (
     rate_key TEXT PRIMARY KEY,
     win BIGINT NOT NULL,
     hits BIGINT NOT NULL,
     expires_at BIGINT NOT NULL
-);
+) {KEYED};
 CREATE TABLE app_users (
     app_id BIGINT NOT NULL,
     user_id BIGINT NOT NULL,
@@ -88,16 +90,16 @@ CREATE TABLE app_users (
     created_at BIGINT NOT NULL,
     PRIMARY KEY (app_id, user_id),
     UNIQUE (app_id, openid)
-);
+) {KEYED};
 CREATE TABLE signin_challenges (
     phone_key TEXT PRIMARY KEY,
     code_hash TEXT NOT NULL,
     expires_at BIGINT NOT NULL,
     attempts BIGINT NOT NULL DEFAULT 0
-);
+) {KEYED};
 CREATE TABLE client_sessions (
     token_hash TEXT PRIMARY KEY,
     user_id BIGINT NOT NULL,
     host_app_id BIGINT NOT NULL,
     expires_at BIGINT NOT NULL
-);
+) {KEYED};

@@ -442,43 +442,100 @@ impl IdentityStore for Db {
     }
 
     async fn complete_login(&self, l: &LoginRedemption<'_>) -> R<LoginOutcome> {
-        const NOT_REDEEMED: u8 = 1;
-        const BLOCKED: u8 = 2;
-        let outcome = self
-            .script(vec![
-                // Counting first takes the window's row lock (PostgreSQL), so concurrent
-                // logins of one user serialise and the limit is exact.
-                Step::new(
-                    "INSERT INTO rate_windows (rate_key, win, hits, expires_at) VALUES ($1, $2, 1, $3) \
-                     ON CONFLICT (rate_key) DO UPDATE SET \
-                       hits = CASE WHEN rate_windows.win = excluded.win THEN rate_windows.hits + 1 ELSE 1 END, \
-                       win = excluded.win, expires_at = excluded.expires_at",
-                    vec![l.rate_key.into(), l.rate_window.into(), l.rate_window_ends.into()],
-                ),
-                Step::new(
-                    "INSERT INTO code_ledger (code_key, expires_at) \
-                     SELECT $1, $2 WHERE (SELECT hits FROM rate_windows WHERE rate_key = $3) <= $4 \
-                     ON CONFLICT (code_key) DO NOTHING",
-                    vec![l.code_key.into(), l.code_expires_at.into(), l.rate_key.into(), l.rate_limit.into()],
-                )
-                .or_abort(NOT_REDEEMED),
-                Step::new(
-                    "INSERT INTO app_users (app_id, user_id, openid, session_key_enc, session_at, created_at) \
-                     SELECT $1, id, $3, $4, $5, $5 FROM users WHERE id = $2 AND blocked = 0 \
-                     ON CONFLICT (app_id, user_id) DO UPDATE SET session_key_enc = excluded.session_key_enc, session_at = excluded.session_at",
-                    vec![l.app_id.into(), l.user_id.into(), l.openid.into(), l.session_key_enc.into(), l.now.into()],
-                )
-                .or_abort(BLOCKED),
-            ])
-            .await?;
-        match outcome {
-            Outcome::Done(_) => return Ok(LoginOutcome::Done),
-            Outcome::Aborted(BLOCKED) => return Ok(LoginOutcome::Blocked),
-            Outcome::Aborted(_) => {}
-        }
-        // Rolled back: tell a spent code from a full window.
-        let used = self.row("SELECT 1 FROM code_ledger WHERE code_key = $1", vec![l.code_key.into()]).await?.is_some();
-        Ok(if used { LoginOutcome::CodeUsed } else { LoginOutcome::RateLimited })
+        // The decision, the same on both databases: the call counts in the user's
+        // window if the user exists unblocked and the window has room (the upsert's
+        // WHERE runs under the row's lock, so the limit is exact across nodes); only a
+        // counted call may spend the code; only a spent code sets the session.
+        let (counted, spent) = match self.dialect() {
+            // One statement, one round trip: data-modifying CTEs chained by RETURNING.
+            crate::Dialect::Postgres => {
+                let r = self
+                    .write(
+                        "WITH hit AS ( \
+                           INSERT INTO rate_windows (rate_key, win, hits, expires_at) \
+                           SELECT $1, $2, 1, $3 FROM users WHERE id = $4 AND blocked = 0 \
+                           ON CONFLICT (rate_key) DO UPDATE SET \
+                             hits = CASE WHEN rate_windows.win = excluded.win THEN rate_windows.hits + 1 ELSE 1 END, \
+                             win = excluded.win, expires_at = excluded.expires_at \
+                           WHERE rate_windows.win <> excluded.win OR rate_windows.hits < $5 \
+                           RETURNING hits), \
+                         spend AS ( \
+                           INSERT INTO code_ledger (code_key, expires_at) SELECT $6, $7 FROM hit \
+                           ON CONFLICT (code_key) DO NOTHING RETURNING 1), \
+                         sess AS ( \
+                           INSERT INTO app_users (app_id, user_id, openid, session_key_enc, session_at, created_at) \
+                           SELECT $8, $4, $9, $10, $11, $11 FROM spend \
+                           ON CONFLICT (app_id, user_id) DO UPDATE SET \
+                             session_key_enc = excluded.session_key_enc, session_at = excluded.session_at \
+                           RETURNING 1) \
+                         SELECT (SELECT COUNT(*) FROM hit), (SELECT COUNT(*) FROM spend), (SELECT COUNT(*) FROM sess)",
+                        vec![
+                            l.rate_key.into(),
+                            l.rate_window.into(),
+                            l.rate_window_ends.into(),
+                            l.user_id.into(),
+                            l.rate_limit.into(),
+                            l.code_key.into(),
+                            l.code_expires_at.into(),
+                            l.app_id.into(),
+                            l.openid.into(),
+                            l.session_key_enc.into(),
+                            l.now.into(),
+                        ],
+                    )
+                    .await?;
+                let row = first(r.rows)?;
+                (row.int(0)? > 0, row.int(1)? > 0)
+            }
+            // Steps of one script in the next group commit; `changes()` carries the
+            // spend into the session step, so only a refused count aborts (first step,
+            // nothing to undo).
+            crate::Dialect::Sqlite => {
+                let outcome = self
+                    .script(vec![
+                        Step::new(
+                            "INSERT INTO rate_windows (rate_key, win, hits, expires_at) \
+                             SELECT $1, $2, 1, $3 FROM users WHERE id = $4 AND blocked = 0 \
+                             ON CONFLICT (rate_key) DO UPDATE SET \
+                               hits = CASE WHEN rate_windows.win = excluded.win THEN rate_windows.hits + 1 ELSE 1 END, \
+                               win = excluded.win, expires_at = excluded.expires_at \
+                             WHERE rate_windows.win <> excluded.win OR rate_windows.hits < $5",
+                            vec![l.rate_key.into(), l.rate_window.into(), l.rate_window_ends.into(), l.user_id.into(), l.rate_limit.into()],
+                        )
+                        .or_abort(1),
+                        Step::new(
+                            "INSERT INTO code_ledger (code_key, expires_at) VALUES ($1, $2) ON CONFLICT (code_key) DO NOTHING",
+                            vec![l.code_key.into(), l.code_expires_at.into()],
+                        ),
+                        Step::new(
+                            "INSERT INTO app_users (app_id, user_id, openid, session_key_enc, session_at, created_at) \
+                             SELECT $1, $2, $3, $4, $5, $5 WHERE changes() = 1 \
+                             ON CONFLICT (app_id, user_id) DO UPDATE SET \
+                               session_key_enc = excluded.session_key_enc, session_at = excluded.session_at",
+                            vec![l.app_id.into(), l.user_id.into(), l.openid.into(), l.session_key_enc.into(), l.now.into()],
+                        ),
+                    ])
+                    .await?;
+                match outcome {
+                    Outcome::Done(r) => (true, r.get(1).is_some_and(|s| s.changed == 1)),
+                    Outcome::Aborted(_) => (false, false),
+                }
+            }
+        };
+        Ok(match (counted, spent) {
+            (true, true) => LoginOutcome::Done,
+            (true, false) => LoginOutcome::CodeUsed,
+            (false, _) => {
+                // Not counted: a blocked (or vanished) user, or a full window.
+                let blocked = self
+                    .row("SELECT blocked FROM users WHERE id = $1", vec![l.user_id.into()])
+                    .await?
+                    .map(|r| r.int(0))
+                    .transpose()?
+                    .is_none_or(|b| b != 0);
+                if blocked { LoginOutcome::Blocked } else { LoginOutcome::RateLimited }
+            }
+        })
     }
 
     async fn upsert_session(&self, app_id: i64, user_id: i64, openid: &str, session_key_enc: &str, now: i64) -> R<()> {
@@ -579,14 +636,14 @@ impl IdentityStore for Db {
     async fn prune(&self, now: i64) -> R<u64> {
         // Expired tokens are kept a day so callers get "expired" rather than "invalid".
         let steps: Vec<Step> = [
-            ("DELETE FROM access_tokens WHERE expires_at < $1", now - 86_400_000),
-            ("DELETE FROM code_ledger WHERE expires_at < $1", now),
-            ("DELETE FROM rate_windows WHERE expires_at < $1", now),
-            ("DELETE FROM signin_challenges WHERE expires_at < $1", now),
-            ("DELETE FROM client_sessions WHERE expires_at < $1", now),
+            ("DELETE FROM access_tokens WHERE expires_at < $1", Val::Int(now - 86_400_000)),
+            ("DELETE FROM code_ledger WHERE code_key < $1", Val::Text(format!("{now:013}"))),
+            ("DELETE FROM rate_windows WHERE expires_at < $1", Val::Int(now)),
+            ("DELETE FROM signin_challenges WHERE expires_at < $1", Val::Int(now)),
+            ("DELETE FROM client_sessions WHERE expires_at < $1", Val::Int(now)),
         ]
         .into_iter()
-        .map(|(sql, before)| Step::new(sql, vec![Val::Int(before)]))
+        .map(|(sql, before)| Step::new(sql, vec![before]))
         .collect();
         Ok(match self.script(steps).await? {
             Outcome::Done(r) => r.iter().map(|s| s.changed).sum(),

@@ -18,7 +18,7 @@ enum Job {
 
 #[derive(Clone)]
 pub(crate) struct Sqlite {
-    path: PathBuf,
+    path: Arc<PathBuf>,
     readers: Arc<Mutex<Vec<Connection>>>,
     writer: mpsc::UnboundedSender<Job>,
 }
@@ -204,7 +204,7 @@ impl Sqlite {
             .name("sqlite-writer".into())
             .spawn(move || writer_loop(conn, rx))
             .map_err(|e| DbErr::Other(e.to_string()))?;
-        Ok(Sqlite { path: path.to_path_buf(), readers: Arc::new(Mutex::new(Vec::new())), writer: tx })
+        Ok(Sqlite { path: Arc::new(path.to_path_buf()), readers: Arc::new(Mutex::new(Vec::new())), writer: tx })
     }
 
     /// A read runs inline: an indexed lookup takes microseconds, less than a hop to a

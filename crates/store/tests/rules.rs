@@ -492,3 +492,25 @@ both!(signin_codes_are_rate_limited_per_number, |c: Ctx| async move {
     c.clock.advance_secs(3600);
     assert!(c.id.signin_start("13600000000").await.is_ok(), "next hour");
 });
+
+both!(a_replayed_code_counts_as_a_call_but_refused_calls_do_not, |c: Ctx| async move {
+    let policy_limit = c.id.policy().code2session_per_minute;
+    let (app, secret) = c.app(AppKind::Miniprogram, None).await;
+    let u = c.user().await;
+    c.clock.set_ms((common::T0 / 60_000 + 1) * 60_000);
+    let first = c.id.mint_login_code(&app.appid, u.id).await.unwrap();
+    login(&c.id, &app.appid, &secret, &first).await.unwrap();
+    for _ in 1..policy_limit - 1 {
+        let code = c.id.mint_login_code(&app.appid, u.id).await.unwrap();
+        login(&c.id, &app.appid, &secret, &code).await.unwrap();
+    }
+    // Call 100: a replay, refused as used but counted.
+    assert_eq!(code_of(login(&c.id, &app.appid, &secret, &first).await), Code::CodeBeenUsed);
+    // Call 101 is over the limit, and refusing it does not count it: still refused
+    // as over the limit (not as used) for the replay too.
+    let fresh = c.id.mint_login_code(&app.appid, u.id).await.unwrap();
+    assert_eq!(code_of(login(&c.id, &app.appid, &secret, &fresh).await), Code::MinuteQuota);
+    assert_eq!(code_of(login(&c.id, &app.appid, &secret, &first).await), Code::MinuteQuota);
+    c.clock.advance_secs(60);
+    assert!(login(&c.id, &app.appid, &secret, &fresh).await.is_ok());
+});

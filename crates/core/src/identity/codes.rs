@@ -53,9 +53,10 @@ pub fn open(keys: &Keys, kind: CodeKind, code: &str) -> Option<CodeClaims> {
     Some(CodeClaims { app_id: i(0..8), user_id: i(8..16), issued_at_ms: i(16..24) })
 }
 
-/// The ledger key of a code: its hash, so the ledger holds nothing redeemable.
-pub fn ledger_key(code: &str) -> String {
-    sha256_hex(code.as_bytes())
+/// The ledger key of a code: its expiry (13 digits of ms, so keys sort by expiry and
+/// pruning is a range scan) and its hash, so the ledger holds nothing redeemable.
+pub fn ledger_key(code: &str, expires_at_ms: i64) -> String {
+    format!("{:013}:{}", expires_at_ms.max(0), sha256_hex(code.as_bytes()))
 }
 
 #[cfg(test)]

@@ -315,7 +315,7 @@ impl Identity {
         if claims.app_id != app.id || expires_at <= self.now() {
             return Err(Code::InvalidCode.into());
         }
-        if !self.store.redeem(&codes::ledger_key(code), expires_at).await? {
+        if !self.store.redeem(&codes::ledger_key(code, expires_at), expires_at).await? {
             return Err(Code::CodeBeenUsed.into());
         }
         Ok(claims)
@@ -352,7 +352,7 @@ impl Identity {
         let outcome = self
             .store
             .complete_login(&LoginRedemption {
-                code_key: &codes::ledger_key(code),
+                code_key: &codes::ledger_key(code, code_expires_at),
                 code_expires_at,
                 rate_key: &format!("c2s:{}:{}", app.id, user_id),
                 rate_window: window,

@@ -179,9 +179,10 @@ pub trait IdentityStore: Send + Sync + 'static {
     /// it. The row may be pruned after `expires_at`.
     async fn hit(&self, key: &str, window: i64, expires_at: i64) -> Result<i64>;
 
-    /// In one atomic step: counts the call in its rate window and, if the window is
-    /// within `rate_limit` and the user exists unblocked, spends the code and sets the
-    /// (app, user) session. A used code, a full window or a blocked user changes nothing.
+    /// In one atomic step: if the user exists unblocked and the rate window has room
+    /// below `rate_limit`, counts the call, then spends the code if unused, then sets
+    /// the (app, user) session if it was spent. A full window or a blocked user changes
+    /// nothing; a used code is counted as a call but changes nothing else.
     async fn complete_login(&self, r: &LoginRedemption<'_>) -> Result<LoginOutcome>;
 
     /// Makes the (app, user) link if new and sets its current session key.
