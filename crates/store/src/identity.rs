@@ -65,6 +65,18 @@ fn first(rows: Vec<Row>) -> R<Row> {
     rows.into_iter().next().ok_or_else(|| StoreError::Unavailable("statement returned no row".into()))
 }
 
+impl Db {
+    /// Reads one app and remembers it under both keys in the per-node cache.
+    async fn load_app(&self, sql: &'static str, key: Val) -> R<Option<App>> {
+        let found = self.row(sql, vec![key]).await?.as_ref().map(app).transpose()?;
+        if let Some(a) = &found {
+            self.hot.apps_by_appid.put(a.appid.clone(), a.clone());
+            self.hot.apps_by_id.put(a.id, a.clone());
+        }
+        Ok(found)
+    }
+}
+
 #[async_trait]
 impl IdentityStore for Db {
     async fn master_key(&self, candidate: &[u8; 32]) -> R<[u8; 32]> {
@@ -181,35 +193,17 @@ impl IdentityStore for Db {
     }
 
     async fn app_by_appid(&self, appid: &str) -> R<Option<App>> {
-        if let Some(a) = self.hot.apps_by_appid.get(appid) {
-            return Ok(Some(a));
+        match self.hot.apps_by_appid.get(appid) {
+            Some(a) => Ok(Some(a)),
+            None => self.load_app(concat!("SELECT ", app_cols!(), " FROM apps WHERE appid = $1"), appid.into()).await,
         }
-        let found = self
-            .row(concat!("SELECT ", app_cols!(), " FROM apps WHERE appid = $1"), vec![appid.into()])
-            .await?
-            .as_ref()
-            .map(app)
-            .transpose()?;
-        if let Some(a) = &found {
-            self.hot.apps_by_appid.put(a.appid.clone(), a.clone());
-        }
-        Ok(found)
     }
 
     async fn app_by_id(&self, id: i64) -> R<Option<App>> {
-        if let Some(a) = self.hot.apps_by_id.get(&id) {
-            return Ok(Some(a));
+        match self.hot.apps_by_id.get(&id) {
+            Some(a) => Ok(Some(a)),
+            None => self.load_app(concat!("SELECT ", app_cols!(), " FROM apps WHERE id = $1"), id.into()).await,
         }
-        let found = self
-            .row(concat!("SELECT ", app_cols!(), " FROM apps WHERE id = $1"), vec![id.into()])
-            .await?
-            .as_ref()
-            .map(app)
-            .transpose()?;
-        if let Some(a) = &found {
-            self.hot.apps_by_id.put(a.id, a.clone());
-        }
-        Ok(found)
     }
 
     async fn list_apps(&self) -> R<Vec<App>> {
