@@ -48,7 +48,8 @@ pub(crate) async fn run(db: &Db) -> R<()> {
             Ok(())
         }
         Backend::Postgres(p) => {
-            let mut conn = p.pool().acquire().await.map_err(|e| StoreError::Unavailable(e.to_string()))?;
+            let mut lent = p.conn().await?;
+            let conn = lent.get();
             let lock = |sql: &'static str| sqlx::query(sql).bind(LOCK_ID);
             lock("SELECT pg_advisory_lock($1)").execute(&mut *conn).await.map_err(|e| StoreError::Unavailable(e.to_string()))?;
             let result = async {
@@ -77,6 +78,7 @@ pub(crate) async fn run(db: &Db) -> R<()> {
             }
             .await;
             lock("SELECT pg_advisory_unlock($1)").execute(&mut *conn).await.map_err(|e| StoreError::Unavailable(e.to_string()))?;
+            lent.done();
             result
         }
     }
