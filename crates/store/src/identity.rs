@@ -441,45 +441,24 @@ impl IdentityStore for Db {
         // WHERE runs under the row's lock, so the limit is exact across nodes); only a
         // counted call may spend the code; only a spent code sets the session.
         let (counted, spent) = match self.dialect() {
-            // One statement, one round trip: data-modifying CTEs chained by RETURNING.
+            // Batched with other nodes' worth of logins into one statement: pg_login.rs.
             crate::Dialect::Postgres => {
-                let r = self
-                    .write(
-                        "WITH hit AS ( \
-                           INSERT INTO rate_windows (rate_key, win, hits, expires_at) \
-                           SELECT $1, $2, 1, $3 FROM users WHERE id = $4 AND blocked = 0 \
-                           ON CONFLICT (rate_key) DO UPDATE SET \
-                             hits = CASE WHEN rate_windows.win = excluded.win THEN rate_windows.hits + 1 ELSE 1 END, \
-                             win = excluded.win, expires_at = excluded.expires_at \
-                           WHERE rate_windows.win <> excluded.win OR rate_windows.hits < $5 \
-                           RETURNING hits), \
-                         spend AS ( \
-                           INSERT INTO code_ledger (code_key, expires_at) SELECT $6, $7 FROM hit \
-                           ON CONFLICT (code_key) DO NOTHING RETURNING 1), \
-                         sess AS ( \
-                           INSERT INTO app_users (app_id, user_id, openid, session_key_enc, session_at, created_at) \
-                           SELECT $8, $4, $9, $10, $11, $11 FROM spend \
-                           ON CONFLICT (app_id, user_id) DO UPDATE SET \
-                             session_key_enc = excluded.session_key_enc, session_at = excluded.session_at \
-                           RETURNING 1) \
-                         SELECT (SELECT COUNT(*) FROM hit), (SELECT COUNT(*) FROM spend), (SELECT COUNT(*) FROM sess)",
-                        vec![
-                            l.rate_key.into(),
-                            l.rate_window.into(),
-                            l.rate_window_ends.into(),
-                            l.user_id.into(),
-                            l.rate_limit.into(),
-                            l.code_key.into(),
-                            l.code_expires_at.into(),
-                            l.app_id.into(),
-                            l.openid.into(),
-                            l.session_key_enc.into(),
-                            l.now.into(),
-                        ],
-                    )
-                    .await?;
-                let row = first(r.rows)?;
-                (row.int(0)? > 0, row.int(1)? > 0)
+                let batcher = self.logins().ok_or_else(|| StoreError::Unavailable("no login batcher".into()))?;
+                batcher
+                    .login(crate::pg_login::LoginItem {
+                        rate_key: l.rate_key.to_string(),
+                        win: l.rate_window,
+                        win_ends: l.rate_window_ends,
+                        limit: l.rate_limit,
+                        user_id: l.user_id,
+                        code_key: l.code_key.to_string(),
+                        code_exp: l.code_expires_at,
+                        app_id: l.app_id,
+                        openid: l.openid.to_string(),
+                        enc: l.session_key_enc.to_string(),
+                        now: l.now,
+                    })
+                    .await?
             }
             // Steps of one script in the next group commit; `changes()` carries the
             // spend into the session step, so only a refused count aborts (first step,

@@ -15,6 +15,7 @@
 mod hot;
 mod identity;
 mod migrate;
+mod pg_login;
 mod postgres;
 mod sqlite;
 
@@ -161,7 +162,7 @@ pub enum Dialect {
 #[derive(Clone)]
 enum Backend {
     Sqlite(sqlite::Sqlite),
-    Postgres(postgres::Postgres),
+    Postgres(postgres::Postgres, pg_login::LoginBatcher),
 }
 
 /// A connected store. Cheap to clone.
@@ -190,7 +191,9 @@ impl Db {
     /// Connects and runs migrations. `url` is `sqlite://PATH` or `postgres://…`.
     pub async fn connect(url: &str, opts: ConnectOptions) -> R<Db> {
         let backend = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            Backend::Postgres(postgres::Postgres::connect(url, &opts).await?)
+            let pg = postgres::Postgres::connect(url, &opts).await?;
+            let logins = pg_login::LoginBatcher::start(pg.clone());
+            Backend::Postgres(pg, logins)
         } else if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
             let path = path.split('?').next().unwrap_or(path);
             Backend::Sqlite(sqlite::Sqlite::open(std::path::Path::new(path)).await?)
@@ -205,14 +208,22 @@ impl Db {
     pub fn dialect(&self) -> Dialect {
         match self.backend {
             Backend::Sqlite(_) => Dialect::Sqlite,
-            Backend::Postgres(_) => Dialect::Postgres,
+            Backend::Postgres(..) => Dialect::Postgres,
         }
     }
 
     pub async fn close(&self) {
         match &self.backend {
             Backend::Sqlite(s) => s.close().await,
-            Backend::Postgres(p) => p.close().await,
+            Backend::Postgres(p, _) => p.close().await,
+        }
+    }
+
+    /// PostgreSQL's login batcher (none on SQLite, whose writer batches everything).
+    pub(crate) fn logins(&self) -> Option<&pg_login::LoginBatcher> {
+        match &self.backend {
+            Backend::Postgres(_, l) => Some(l),
+            Backend::Sqlite(_) => None,
         }
     }
 
@@ -225,7 +236,7 @@ impl Db {
     pub async fn rows(&self, sql: &'static str, params: Vec<Val>) -> R<Vec<Row>> {
         Ok(match &self.backend {
             Backend::Sqlite(s) => s.rows(sql, &params)?,
-            Backend::Postgres(p) => p.rows(sql, &params).await?,
+            Backend::Postgres(p, _) => p.rows(sql, &params).await?,
         })
     }
 
@@ -237,7 +248,7 @@ impl Db {
     pub async fn script(&self, steps: Vec<Step>) -> R<Outcome> {
         Ok(match &self.backend {
             Backend::Sqlite(s) => s.script(steps).await?,
-            Backend::Postgres(p) => p.script(steps).await?,
+            Backend::Postgres(p, _) => p.script(steps).await?,
         })
     }
 
@@ -253,7 +264,7 @@ impl Db {
     pub async fn execute_raw(&self, sql: &str) -> R<()> {
         Ok(match &self.backend {
             Backend::Sqlite(s) => s.batch(sql.to_string()).await?,
-            Backend::Postgres(p) => p.batch(sql).await?,
+            Backend::Postgres(p, _) => p.batch(sql).await?,
         })
     }
 }

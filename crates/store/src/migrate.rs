@@ -47,7 +47,7 @@ pub(crate) async fn run(db: &Db) -> R<()> {
             }
             Ok(())
         }
-        Backend::Postgres(p) => {
+        Backend::Postgres(p, _) => {
             let mut lent = p.conn().await?;
             let conn = lent.get();
             let lock = |sql: &'static str| sqlx::query(sql).bind(LOCK_ID);

@@ -131,6 +131,17 @@ impl Postgres {
         Ok(Lent { conn: Some(conn), clean: true, home: self.idle.clone(), _permit: permit })
     }
 
+    /// Runs a query built elsewhere (the login batcher's array query) on a lent connection.
+    pub(crate) async fn fetch_all<'q>(
+        &self,
+        q: sqlx::query::Query<'q, Pg, PgArguments>,
+    ) -> Result<Vec<PgRow>, DbErr> {
+        let mut lent = self.conn().await?;
+        let rows = q.fetch_all(lent.get()).await.map_err(err)?;
+        lent.done();
+        Ok(rows)
+    }
+
     pub(crate) async fn rows(&self, sql: &str, params: &[Val]) -> Result<Vec<Row>, DbErr> {
         let mut lent = self.conn().await?;
         let rows = query(sql, params).fetch_all(lent.get()).await.map_err(err)?;
