@@ -514,3 +514,49 @@ both!(a_replayed_code_counts_as_a_call_but_refused_calls_do_not, |c: Ctx| async 
     c.clock.advance_secs(60);
     assert!(login(&c.id, &app.appid, &secret, &fresh).await.is_ok());
 });
+
+/// Many users at once on two nodes: batches mix users, replays race across nodes, and
+/// every code is spent exactly once.
+async fn many_users_at_once(c: Ctx) {
+    let (app, secret) = c.app(AppKind::Miniprogram, None).await;
+    let nodes = [c.id.clone(), c.node().await];
+    let mut users = vec![];
+    for _ in 0..12 {
+        users.push(c.user().await);
+    }
+    let mut tasks = vec![];
+    let mut codes = vec![];
+    for u in &users {
+        for _ in 0..2 {
+            let code = c.id.mint_login_code(&app.appid, u.id).await.unwrap();
+            codes.push((u.id, code.clone()));
+            for node in &nodes {
+                let (node, appid, secret, code) = (node.clone(), app.appid.clone(), secret.clone(), code.clone());
+                tasks.push(tokio::spawn(async move { (code.clone(), login(&node, &appid, &secret, &code).await) }));
+            }
+        }
+    }
+    let mut wins = std::collections::HashMap::new();
+    for t in tasks {
+        let (code, r) = t.await.unwrap();
+        match r {
+            Ok(s) => {
+                assert_eq!(s.openid.len(), 28);
+                *wins.entry(code).or_insert(0) += 1;
+            }
+            Err(e) => assert_eq!(e.code, Code::CodeBeenUsed),
+        }
+    }
+    assert_eq!(wins.len(), codes.len(), "every code redeemed once");
+    assert!(wins.values().all(|&n| n == 1), "no code redeemed twice: {wins:?}");
+    // Each user's session is the one of their last successful login: checksession works.
+    let t = token(&c.id, &app.appid, &secret).await;
+    for u in &users {
+        let code = c.id.mint_login_code(&app.appid, u.id).await.unwrap();
+        let s = login(&c.id, &app.appid, &secret, &code).await.unwrap();
+        let sig = wxa_crypto::session_signature(&s.session_key);
+        assert!(c.id.check_session(Some(&t), Some(&s.openid), Some(&sig), Some("hmac_sha256")).await.is_ok());
+    }
+}
+
+both!(many_users_log_in_at_once_on_two_nodes, many_users_at_once);
