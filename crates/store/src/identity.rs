@@ -511,17 +511,6 @@ impl IdentityStore for Db {
         })
     }
 
-    async fn upsert_session(&self, app_id: i64, user_id: i64, openid: &str, session_key_enc: &str, now: i64) -> R<()> {
-        self.write(
-            "INSERT INTO app_users (app_id, user_id, openid, session_key_enc, session_at, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $5) \
-             ON CONFLICT (app_id, user_id) DO UPDATE SET session_key_enc = excluded.session_key_enc, session_at = excluded.session_at",
-            vec![app_id.into(), user_id.into(), openid.into(), session_key_enc.into(), now.into()],
-        )
-        .await?;
-        Ok(())
-    }
-
     async fn app_user_by_openid(&self, app_id: i64, openid: &str) -> R<Option<AppUser>> {
         self.row(
             concat!("SELECT ", app_user_cols!(), " FROM app_users WHERE app_id = $1 AND openid = $2"),

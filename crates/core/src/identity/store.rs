@@ -185,8 +185,6 @@ pub trait IdentityStore: Send + Sync + 'static {
     /// nothing; a used code is counted as a call but changes nothing else.
     async fn complete_login(&self, r: &LoginRedemption<'_>) -> Result<LoginOutcome>;
 
-    /// Makes the (app, user) link if new and sets its current session key.
-    async fn upsert_session(&self, app_id: i64, user_id: i64, openid: &str, session_key_enc: &str, now: i64) -> Result<()>;
     async fn app_user_by_openid(&self, app_id: i64, openid: &str) -> Result<Option<AppUser>>;
     async fn app_user(&self, app_id: i64, user_id: i64) -> Result<Option<AppUser>>;
 
