@@ -61,6 +61,13 @@ error_codes! {
     NotSameSubject = 89001, "not same contractor";
     OpenNotExists = 89002, "open not exists";
     BindLimit = 89004, "bind quota limit";
+    /// A keyword value breaks its rule; the detail names the field.
+    ArgumentInvalid = 47003, "argument invalid!";
+    InvalidTid = 200014, "invalid tid";
+    InvalidStart = 200016, "invalid start";
+    InvalidLimit = 200017, "invalid limit";
+    MissingCategoryIds = 200018, "missing category ids";
+    InvalidCategoryIds = 200019, "invalid category ids";
     /// Not a WeChat code: the request asked for something this platform does not offer.
     ApiNotFound = 48004, "api forbidden or not found";
 }

@@ -276,3 +276,26 @@ mod hostile_input {
         assert!(r.json()["access_token"].is_string());
     }
 }
+
+#[tokio::test]
+async fn public_template_library() {
+    let a = app().await;
+    let v = get(&a.router, &format!("/cgi-bin/token?grant_type=client_credential&appid={}&secret={}", a.appid, a.secret)).await.json();
+    let t = v["access_token"].as_str().unwrap().to_string();
+    let cats = get(&a.router, &format!("/wxaapi/newtmpl/getcategory?access_token={t}")).await.json();
+    assert_eq!(cats["errcode"], 0);
+    let cat = cats["data"][0]["id"].as_i64().unwrap();
+    let titles = get(&a.router, &format!("/wxaapi/newtmpl/getpubtemplatetitles?access_token={t}&ids={cat}&start=0&limit=30")).await.json();
+    assert!(titles["count"].as_i64().unwrap() >= 1);
+    let first = &titles["data"][0];
+    assert!(first["categoryId"].is_string(), "categoryId is a string, as in the platform's samples");
+    let tid = first["tid"].as_i64().unwrap();
+    let kw = get(&a.router, &format!("/wxaapi/newtmpl/getpubtemplatekeywords?access_token={t}&tid={tid}")).await.json();
+    assert!(kw["count"].as_i64().unwrap() >= 2);
+    assert!(kw["data"][0]["rule"].is_string() && kw["data"][0]["example"].is_string());
+    // Errors: limit above 30, unknown tid, missing token.
+    let e = get(&a.router, &format!("/wxaapi/newtmpl/getpubtemplatetitles?access_token={t}&ids={cat}&start=0&limit=31")).await.json();
+    assert_eq!(e["errcode"], 200017);
+    assert_eq!(get(&a.router, &format!("/wxaapi/newtmpl/getpubtemplatekeywords?access_token={t}&tid=1")).await.json()["errcode"], 200014);
+    assert_eq!(get(&a.router, "/wxaapi/newtmpl/getcategory").await.json()["errcode"], 41001);
+}

@@ -5,6 +5,7 @@ mod login;
 mod open_account;
 pub mod reply;
 pub mod request;
+mod templates;
 mod tokens;
 
 use crate::state::AppState;
@@ -23,4 +24,7 @@ pub fn router() -> Router<AppState> {
         .route("/cgi-bin/open/unbind", post(open_account::unbind))
         .route("/cgi-bin/open/get", post(open_account::get))
         .route("/cgi-bin/open/have", get(open_account::have))
+        .route("/wxaapi/newtmpl/getcategory", get(templates::category))
+        .route("/wxaapi/newtmpl/getpubtemplatetitles", get(templates::titles))
+        .route("/wxaapi/newtmpl/getpubtemplatekeywords", get(templates::keywords))
 }
