@@ -63,11 +63,15 @@ error_codes! {
     BindLimit = 89004, "bind quota limit";
     /// A keyword value breaks its rule; the detail names the field.
     ArgumentInvalid = 47003, "argument invalid!";
+    InvalidTemplateId = 40037, "invalid template_id";
+    TooManyTemplates = 200012, "private template count reach limit";
     InvalidTid = 200014, "invalid tid";
     InvalidStart = 200016, "invalid start";
     InvalidLimit = 200017, "invalid limit";
     MissingCategoryIds = 200018, "missing category ids";
     InvalidCategoryIds = 200019, "invalid category ids";
+    InvalidKidList = 200020, "invalid kidList";
+    InvalidSceneDesc = 200021, "invalid sceneDesc";
     /// Not a WeChat code: the request asked for something this platform does not offer.
     ApiNotFound = 48004, "api forbidden or not found";
 }

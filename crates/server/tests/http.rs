@@ -208,6 +208,12 @@ mod hostile_input {
         ("POST", "/cgi-bin/open/unbind"),
         ("POST", "/cgi-bin/open/get"),
         ("GET", "/cgi-bin/open/have"),
+        ("GET", "/wxaapi/newtmpl/getcategory"),
+        ("GET", "/wxaapi/newtmpl/getpubtemplatetitles"),
+        ("GET", "/wxaapi/newtmpl/getpubtemplatekeywords"),
+        ("POST", "/wxaapi/newtmpl/addtemplate"),
+        ("GET", "/wxaapi/newtmpl/gettemplate"),
+        ("POST", "/wxaapi/newtmpl/deltemplate"),
         ("POST", "/client/v1/signin/start"),
         ("POST", "/client/v1/signin/verify"),
     ];
@@ -222,6 +228,9 @@ mod hostile_input {
             Just("openid".to_string()),
             Just("signature".to_string()),
             Just("sig_method".to_string()),
+            Just("tid".to_string()),
+            Just("ids".to_string()),
+            Just("limit".to_string()),
             "[a-z_]{1,8}",
         ];
         let val = prop_oneof![
@@ -241,7 +250,8 @@ mod hostile_input {
         prop_oneof![
             proptest::collection::vec(any::<u8>(), 0..200),
             ".{0,100}".prop_map(|s| s.into_bytes()),
-            (".{0,20}", ".{0,20}").prop_map(|(a, b)| json!({"appid": a, "code": b, "open_appid": a, "phone": b}).to_string().into_bytes()),
+            (".{0,20}", ".{0,20}").prop_map(|(a, b)| json!({"appid": a, "code": b, "open_appid": a, "phone": b, "tid": a, "priTmplId": b}).to_string().into_bytes()),
+            (any::<i64>(), proptest::collection::vec(any::<i64>(), 0..8)).prop_map(|(t, k)| json!({"tid": t, "kidList": k, "sceneDesc": "x"}).to_string().into_bytes()),
             any::<i64>().prop_map(|n| json!({"appid": n, "force_refresh": n, "grant_type": [n]}).to_string().into_bytes()),
         ]
     }
@@ -298,4 +308,24 @@ async fn public_template_library() {
     assert_eq!(e["errcode"], 200017);
     assert_eq!(get(&a.router, &format!("/wxaapi/newtmpl/getpubtemplatekeywords?access_token={t}&tid=1")).await.json()["errcode"], 200014);
     assert_eq!(get(&a.router, "/wxaapi/newtmpl/getcategory").await.json()["errcode"], 41001);
+}
+
+#[tokio::test]
+async fn private_templates_over_http() {
+    let a = app().await;
+    let v = get(&a.router, &format!("/cgi-bin/token?grant_type=client_credential&appid={}&secret={}", a.appid, a.secret)).await.json();
+    let t = v["access_token"].as_str().unwrap().to_string();
+    let tpl = &openmini_core::reach::library::library().templates[0];
+    let body = json!({"tid": tpl.tid.to_string(), "kidList": [tpl.keywords[0].kid, tpl.keywords[1].kid], "sceneDesc": "测试"}).to_string();
+    let r = send(&a.router, "POST", &format!("/wxaapi/newtmpl/addtemplate?access_token={t}"), &[], body).await.json();
+    let id = r["priTmplId"].as_str().unwrap().to_string();
+    let list = get(&a.router, &format!("/wxaapi/newtmpl/gettemplate?access_token={t}")).await.json();
+    assert_eq!(list["data"][0]["priTmplId"], id.as_str());
+    assert_eq!(list["data"][0]["title"], tpl.title.as_str());
+    let bad = json!({"tid": tpl.tid, "kidList": "1,2"}).to_string();
+    let r = send(&a.router, "POST", &format!("/wxaapi/newtmpl/addtemplate?access_token={t}"), &[], bad).await.json();
+    assert_eq!(r["errcode"], 47001, "kidList must be a list");
+    let del = json!({"priTmplId": id}).to_string();
+    assert_eq!(send(&a.router, "POST", &format!("/wxaapi/newtmpl/deltemplate?access_token={t}"), &[], del.clone()).await.json()["errcode"], 0);
+    assert_eq!(send(&a.router, "POST", &format!("/wxaapi/newtmpl/deltemplate?access_token={t}"), &[], del).await.json()["errcode"], 40037);
 }

@@ -4,7 +4,10 @@
 use crate::{Backend, Db, Dialect, R};
 use openmini_core::identity::StoreError;
 
-const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "identity", include_str!("../migrations/0001_identity.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "identity", include_str!("../migrations/0001_identity.sql")),
+    (2, "templates", include_str!("../migrations/0002_templates.sql")),
+];
 
 const LOCK_ID: i64 = 0x6f70_656e_6d69; // "openmi"
 

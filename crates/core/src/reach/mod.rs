@@ -1,6 +1,8 @@
 //! Reach: subscription, customer-service, template and weekly push messages under the
-//! platform's rules (DESIGN.md rules 1–5). Built so far: keyword rules and the public
-//! template library.
+//! platform's rules (DESIGN.md rules 1–5). Built so far: keyword rules, the public
+//! template library and apps' private templates.
 
 pub mod keywords;
 pub mod library;
+pub mod store;
+pub mod templates;

@@ -27,4 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/wxaapi/newtmpl/getcategory", get(templates::category))
         .route("/wxaapi/newtmpl/getpubtemplatetitles", get(templates::titles))
         .route("/wxaapi/newtmpl/getpubtemplatekeywords", get(templates::keywords))
+        .route("/wxaapi/newtmpl/addtemplate", post(templates::add))
+        .route("/wxaapi/newtmpl/gettemplate", get(templates::list))
+        .route("/wxaapi/newtmpl/deltemplate", post(templates::delete))
 }

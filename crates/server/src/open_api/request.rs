@@ -53,6 +53,24 @@ impl OpenRequest {
         }
     }
 
+    /// A list of integers (`kidList`): a JSON array of numbers or numeric strings.
+    /// Absent is an empty list; anything else is a type error naming the field.
+    pub fn b_int_list(&self, name: &str) -> Result<Vec<i64>, ApiError> {
+        let bad = || ApiError::with(Code::DataFormat, format!("{name} must be a list of integers"));
+        match self.body()?.get(name) {
+            None | Some(Value::Null) => Ok(Vec::new()),
+            Some(Value::Array(items)) if items.len() <= 64 => items
+                .iter()
+                .map(|v| match v {
+                    Value::Number(n) => n.as_i64().ok_or_else(bad),
+                    Value::String(s) => s.parse().map_err(|_| bad()),
+                    _ => Err(bad()),
+                })
+                .collect(),
+            Some(_) => Err(bad()),
+        }
+    }
+
     /// A boolean field: true/false, 0/1 or their strings.
     pub fn b_bool(&self, name: &str) -> Result<bool, ApiError> {
         match self.body()?.get(name) {
