@@ -61,6 +61,9 @@ error_codes! {
     NotSameSubject = 89001, "not same contractor";
     OpenNotExists = 89002, "open not exists";
     BindLimit = 89004, "bind quota limit";
+    InvalidPage = 41030, "invalid page";
+    /// `subscribe/send` without a live grant of that user for that template.
+    UserRefused = 43101, "user refuse to accept the msg";
     /// A keyword value breaks its rule; the detail names the field.
     ArgumentInvalid = 47003, "argument invalid!";
     InvalidTemplateId = 40037, "invalid template_id";
@@ -72,6 +75,14 @@ error_codes! {
     InvalidCategoryIds = 200019, "invalid category ids";
     InvalidKidList = 200020, "invalid kidList";
     InvalidSceneDesc = 200021, "invalid sceneDesc";
+    /// `wx.requestSubscribeMessage` (client API): no such template of this app.
+    NoTemplate = 20001, "no template";
+    /// One-time and long-term templates in one request.
+    MixedTemplateTypes = 20002, "template types mixed";
+    /// More than 5 template ids.
+    TooManyTemplateIds = 20003, "too many template ids";
+    /// The user switched off all of this app's notifications.
+    NotificationsOff = 20004, "notifications switched off";
     /// Not a WeChat code: the request asked for something this platform does not offer.
     ApiNotFound = 48004, "api forbidden or not found";
 }

@@ -7,6 +7,7 @@ use openmini_core::identity::StoreError;
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "identity", include_str!("../migrations/0001_identity.sql")),
     (2, "templates", include_str!("../migrations/0002_templates.sql")),
+    (3, "subscriptions", include_str!("../migrations/0003_subscriptions.sql")),
 ];
 
 const LOCK_ID: i64 = 0x6f70_656e_6d69; // "openmi"

@@ -1,6 +1,6 @@
 //! `TemplateStore` in SQL, one text for both backends.
 
-use crate::{Db, Outcome, Row, Step, R};
+use crate::{Db, Outcome, Row, Step, Val, R};
 use async_trait::async_trait;
 use openmini_core::identity::StoreError;
 use openmini_core::reach::store::{PrivateTemplate, TemplateStore};
@@ -93,5 +93,131 @@ impl TemplateStore for Db {
             ])
             .await?;
         Ok(matches!(outcome, Outcome::Done(_)))
+    }
+}
+
+use openmini_core::reach::store::{Answer, Delivery, Grant, InboxMessage, SubscriptionStore};
+
+#[async_trait]
+impl SubscriptionStore for Db {
+    async fn record_consent(&self, app_id: i64, user_id: i64, answers: &[Answer], now: i64) -> R<()> {
+        let steps = answers
+            .iter()
+            .map(|a| {
+                let (add, active) = match (a.kind, a.accepted) {
+                    (2, true) => (1, 1),
+                    (2, false) => (0, 1),
+                    (_, true) => (0, 1),
+                    (_, false) => (0, 0),
+                };
+                // A one-time reject changes nothing already granted; a long-term answer
+                // sets the standing grant.
+                Step::new(
+                    "INSERT INTO sub_grants (app_id, user_id, pri_tmpl_id, kind, remaining, active, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                     ON CONFLICT (app_id, user_id, pri_tmpl_id) DO UPDATE SET \
+                       remaining = sub_grants.remaining + excluded.remaining, \
+                       active = CASE WHEN excluded.kind = 2 THEN sub_grants.active ELSE excluded.active END, \
+                       kind = excluded.kind, updated_at = excluded.updated_at",
+                    vec![app_id.into(), user_id.into(), (&a.pri_tmpl_id).into(), a.kind.into(), Val::Int(add), Val::Int(active), now.into()],
+                )
+            })
+            .collect::<Vec<_>>();
+        if !steps.is_empty() {
+            self.script(steps).await?;
+        }
+        Ok(())
+    }
+
+    async fn grants(&self, app_id: i64, user_id: i64) -> R<Vec<Grant>> {
+        self.rows(
+            "SELECT pri_tmpl_id, kind, remaining, active FROM sub_grants WHERE app_id = $1 AND user_id = $2 ORDER BY pri_tmpl_id",
+            vec![app_id.into(), user_id.into()],
+        )
+        .await?
+        .iter()
+        .map(|r| Ok(Grant { pri_tmpl_id: r.text(0)?, kind: r.int(1)?, remaining: r.int(2)?, active: r.int(3)? != 0 }))
+        .collect()
+    }
+
+    async fn withdraw(&self, app_id: i64, user_id: i64, pri_tmpl_id: &str, now: i64) -> R<bool> {
+        let r = self
+            .write(
+                "UPDATE sub_grants SET remaining = 0, active = 0, updated_at = $4 \
+                 WHERE app_id = $1 AND user_id = $2 AND pri_tmpl_id = $3",
+                vec![app_id.into(), user_id.into(), pri_tmpl_id.into(), now.into()],
+            )
+            .await?;
+        Ok(r.changed == 1)
+    }
+
+    async fn set_switch(&self, app_id: i64, user_id: i64, off: bool, now: i64) -> R<()> {
+        self.write(
+            "INSERT INTO sub_switches (app_id, user_id, off, updated_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (app_id, user_id) DO UPDATE SET off = excluded.off, updated_at = excluded.updated_at",
+            vec![app_id.into(), user_id.into(), (off as i64).into(), now.into()],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn switched_off(&self, app_id: i64, user_id: i64) -> R<bool> {
+        Ok(self
+            .row("SELECT off FROM sub_switches WHERE app_id = $1 AND user_id = $2", vec![app_id.into(), user_id.into()])
+            .await?
+            .map(|r| r.int(0))
+            .transpose()?
+            .is_some_and(|off| off != 0))
+    }
+
+    async fn deliver(&self, d: &Delivery<'_>) -> R<Option<i64>> {
+        // The grant row is the lock: concurrent sends on any node spend it one by one.
+        let grant = Step::new(
+            "UPDATE sub_grants SET remaining = CASE WHEN kind = 2 THEN remaining - 1 ELSE remaining END, updated_at = $4 \
+             WHERE app_id = $1 AND user_id = $2 AND pri_tmpl_id = $3 AND kind = $5 \
+               AND ((kind = 2 AND remaining > 0) OR (kind = 3 AND active = 1)) \
+               AND NOT EXISTS (SELECT 1 FROM sub_switches s WHERE s.app_id = $1 AND s.user_id = $2 AND s.off = 1)",
+            vec![d.app_id.into(), d.user_id.into(), d.pri_tmpl_id.into(), d.now.into(), d.kind.into()],
+        )
+        .or_abort(1);
+        let message = Step::new(
+            "INSERT INTO inbox (user_id, app_id, folder, pri_tmpl_id, title, body, page, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            vec![
+                d.user_id.into(),
+                d.app_id.into(),
+                d.folder.into(),
+                d.pri_tmpl_id.into(),
+                d.title.into(),
+                d.body.into(),
+                d.page.into(),
+                d.now.into(),
+            ],
+        );
+        match self.script(vec![grant, message]).await? {
+            Outcome::Done(mut r) => Ok(Some(r.pop().and_then(|s| s.rows.into_iter().next()).map(|row| row.int(0)).transpose()?.unwrap_or(0))),
+            Outcome::Aborted(_) => Ok(None),
+        }
+    }
+
+    async fn inbox(&self, user_id: i64, limit: i64) -> R<Vec<InboxMessage>> {
+        self.rows(
+            "SELECT id, app_id, folder, title, body, page, created_at FROM inbox WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
+            vec![user_id.into(), limit.into()],
+        )
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(InboxMessage {
+                id: r.int(0)?,
+                app_id: r.int(1)?,
+                folder: r.text(2)?,
+                title: r.text(3)?,
+                body: r.text(4)?,
+                page: r.opt_text(5)?,
+                created_at: r.int(6)?,
+            })
+        })
+        .collect()
     }
 }

@@ -14,6 +14,9 @@ pub enum CodeKind {
     Login,
     /// From the phone-number button, redeemed by `getuserphonenumber`.
     Phone,
+    /// Proof of a user's tap, issued by the host shell to the view layer and required
+    /// by consent dialogs (`wx.requestSubscribeMessage`); lives seconds.
+    Tap,
 }
 
 impl CodeKind {
@@ -21,6 +24,7 @@ impl CodeKind {
         match self {
             CodeKind::Login => b"code/login/v1",
             CodeKind::Phone => b"code/phone/v1",
+            CodeKind::Tap => b"code/tap/v1",
         }
     }
 }

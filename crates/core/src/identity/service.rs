@@ -37,6 +37,8 @@ pub const CLIENT_SESSION_TTL_MS: i64 = 30 * 86_400_000;
 /// A demo sign-in code lives 5 minutes and allows 5 attempts.
 pub const SIGNIN_CODE_TTL_MS: i64 = 300_000;
 pub const SIGNIN_MAX_ATTEMPTS: i64 = 5;
+/// How long a tap proof stays usable.
+pub const TAP_TTL_MS: i64 = 10_000;
 /// Sign-in codes one phone number may request per hour.
 pub const SIGNIN_STARTS_PER_HOUR: i64 = 5;
 
@@ -289,6 +291,26 @@ impl Identity {
 
     pub async fn session_phone_code(&self, appid: &str, session: &ClientSession) -> ApiResult<String> {
         self.mint(CodeKind::Phone, appid, session.user_id).await
+    }
+
+    /// A tap proof for the session's user in this app (lives [`TAP_TTL_MS`]).
+    pub async fn mint_tap(&self, appid: &str, session: &ClientSession) -> ApiResult<String> {
+        let app = self.app_param(Some(appid)).await?;
+        Ok(codes::mint(&self.keys, CodeKind::Tap, CodeClaims { app_id: app.id, user_id: session.user_id, issued_at_ms: self.now() }))
+    }
+
+    /// Spends a tap proof: it must be this user's, in this app, fresh and unused.
+    pub async fn spend_tap(&self, app: &App, user_id: i64, tap: &str) -> ApiResult<()> {
+        let bad = || ApiError::with(Code::InvalidArgs, "a consent dialog must follow a user tap");
+        let claims = codes::open(&self.keys, CodeKind::Tap, tap).ok_or_else(bad)?;
+        let expires_at = claims.issued_at_ms + TAP_TTL_MS;
+        if claims.app_id != app.id || claims.user_id != user_id || expires_at <= self.now() {
+            return Err(bad());
+        }
+        if !self.store.redeem(&codes::ledger_key(tap, expires_at), expires_at).await? {
+            return Err(bad());
+        }
+        Ok(())
     }
 
     async fn check_user(&self, user_id: i64) -> ApiResult<()> {

@@ -5,4 +5,5 @@
 pub mod keywords;
 pub mod library;
 pub mod store;
+pub mod subscribe;
 pub mod templates;

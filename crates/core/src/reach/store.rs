@@ -23,3 +23,66 @@ pub trait TemplateStore: Send + Sync + 'static {
     /// Deletes the app's template; false if it has none of that id.
     async fn delete_template(&self, app_id: i64, pri_tmpl_id: &str) -> Result<bool, StoreError>;
 }
+
+/// One answer of a consent dialog, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    pub pri_tmpl_id: String,
+    /// 2 one-time, 3 long-term.
+    pub kind: i64,
+    pub accepted: bool,
+}
+
+/// What the user allowed an app to send with one template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grant {
+    pub pri_tmpl_id: String,
+    pub kind: i64,
+    /// One-time sends left (long-term: unused).
+    pub remaining: i64,
+    pub active: bool,
+}
+
+/// A message to deliver, and the grant it spends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery<'a> {
+    pub app_id: i64,
+    pub user_id: i64,
+    pub pri_tmpl_id: &'a str,
+    /// 2: spend one one-time grant; 3: needs an active long-term grant.
+    pub kind: i64,
+    pub folder: &'a str,
+    pub title: &'a str,
+    pub body: &'a str,
+    pub page: Option<&'a str>,
+    pub now: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboxMessage {
+    pub id: i64,
+    pub app_id: i64,
+    pub folder: String,
+    pub title: String,
+    pub body: String,
+    pub page: Option<String>,
+    pub created_at: i64,
+}
+
+#[async_trait]
+pub trait SubscriptionStore: Send + Sync + 'static {
+    /// Records a consent dialog: each one-time accept adds one send, a long-term accept
+    /// makes the grant standing, a long-term reject ends it.
+    async fn record_consent(&self, app_id: i64, user_id: i64, answers: &[Answer], now: i64) -> Result<(), StoreError>;
+    async fn grants(&self, app_id: i64, user_id: i64) -> Result<Vec<Grant>, StoreError>;
+    /// The user withdraws one template: its sends left drop to zero.
+    async fn withdraw(&self, app_id: i64, user_id: i64, pri_tmpl_id: &str, now: i64) -> Result<bool, StoreError>;
+    /// The user's switch for all of an app's notifications.
+    async fn set_switch(&self, app_id: i64, user_id: i64, off: bool, now: i64) -> Result<(), StoreError>;
+    async fn switched_off(&self, app_id: i64, user_id: i64) -> Result<bool, StoreError>;
+    /// In one atomic step: spends the grant (one-time) or checks it (long-term), with
+    /// the app not switched off, and puts the message in the inbox. `None`: no live
+    /// grant, nothing written. `Some(id)`: the message id.
+    async fn deliver(&self, d: &Delivery<'_>) -> Result<Option<i64>, StoreError>;
+    async fn inbox(&self, user_id: i64, limit: i64) -> Result<Vec<InboxMessage>, StoreError>;
+}

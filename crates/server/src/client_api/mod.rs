@@ -3,6 +3,7 @@
 //! same table, with 400/401/403/404/429/503 as fits.
 
 mod auth;
+mod subscriptions;
 
 use crate::open_api::reply::{json, rid};
 use crate::state::AppState;
@@ -25,6 +26,12 @@ pub fn router() -> Router<AppState> {
         .route("/client/v1/apps/{appid}/login", post(login_code))
         .route("/client/v1/apps/{appid}/phone-code", post(phone_code))
         .route("/client/v1/apps/{appid}/user-profile", post(user_profile))
+        .route("/client/v1/apps/{appid}/tap", post(subscriptions::tap))
+        .route("/client/v1/apps/{appid}/subscribe", post(subscriptions::consent))
+        .route("/client/v1/apps/{appid}/subscriptions", get(subscriptions::list))
+        .route("/client/v1/apps/{appid}/subscriptions/withdraw", post(subscriptions::withdraw))
+        .route("/client/v1/apps/{appid}/subscriptions/switch", post(subscriptions::switch))
+        .route("/client/v1/inbox", get(subscriptions::inbox))
 }
 
 /// A client-API error.

@@ -5,6 +5,7 @@ mod login;
 mod open_account;
 pub mod reply;
 pub mod request;
+mod subscribe;
 mod templates;
 mod tokens;
 
@@ -28,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/wxaapi/newtmpl/getpubtemplatetitles", get(templates::titles))
         .route("/wxaapi/newtmpl/getpubtemplatekeywords", get(templates::keywords))
         .route("/wxaapi/newtmpl/addtemplate", post(templates::add))
+        .route("/cgi-bin/message/subscribe/send", post(subscribe::send))
         .route("/wxaapi/newtmpl/gettemplate", get(templates::list))
         .route("/wxaapi/newtmpl/deltemplate", post(templates::delete))
 }

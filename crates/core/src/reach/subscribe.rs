@@ -1,0 +1,109 @@
+//! Subscription messages (DESIGN.md rule 1): consent after a tap, one-time grants that
+//! allow exactly one send each, long-term grants that allow any number, withdrawal per
+//! template and a per-app switch; `subscribe/send` checks every keyword value and spends
+//! a grant atomically with the inbox delivery.
+
+use super::keywords::Rule;
+use super::library::library;
+use super::store::{Answer, Delivery, SubscriptionStore, TemplateStore};
+use super::templates;
+use crate::error::{ApiError, Code};
+use serde_json::{json, Value};
+
+/// Template ids one consent dialog may ask for.
+pub const MAX_TMPL_IDS: usize = 5;
+
+/// Records the user's answers to a consent dialog; returns each id's result
+/// (`accept` or `reject`). `accepted` lists the ids the user accepted.
+pub async fn consent(
+    tpls: &dyn TemplateStore,
+    subs: &dyn SubscriptionStore,
+    app_id: i64,
+    user_id: i64,
+    tmpl_ids: &[String],
+    accepted: &[String],
+    now: i64,
+) -> Result<Vec<(String, &'static str)>, ApiError> {
+    if tmpl_ids.is_empty() {
+        return Err(Code::NoTemplate.into());
+    }
+    if tmpl_ids.len() > MAX_TMPL_IDS {
+        return Err(Code::TooManyTemplateIds.into());
+    }
+    if subs.switched_off(app_id, user_id).await? {
+        return Err(Code::NotificationsOff.into());
+    }
+    let lib = library();
+    let mut answers = Vec::with_capacity(tmpl_ids.len());
+    for id in tmpl_ids {
+        let t = tpls.template(app_id, id).await?.ok_or_else(|| ApiError::with(Code::NoTemplate, id.clone()))?;
+        let kind = lib.template(t.tid).map(|p| p.kind).ok_or(Code::NoTemplate)?;
+        answers.push(Answer { pri_tmpl_id: id.clone(), kind, accepted: accepted.contains(id) });
+    }
+    if answers.iter().any(|a| a.kind != answers[0].kind) {
+        return Err(Code::MixedTemplateTypes.into());
+    }
+    subs.record_consent(app_id, user_id, &answers, now).await?;
+    Ok(answers.iter().map(|a| (a.pri_tmpl_id.clone(), if a.accepted { "accept" } else { "reject" })).collect())
+}
+
+/// `page`: a path inside the mini program, with an optional query; no leading `/`.
+fn check_page(page: Option<&str>) -> Result<Option<&str>, ApiError> {
+    match page.filter(|p| !p.is_empty()) {
+        None => Ok(None),
+        Some(p) if p.len() <= 1024 && !p.starts_with('/') && p.chars().all(|c| c.is_ascii_graphic()) => Ok(Some(p)),
+        Some(_) => Err(Code::InvalidPage.into()),
+    }
+}
+
+/// The value of one keyword field in `data`: `{"thing1": {"value": "…"}}`.
+fn value<'a>(data: &'a Value, field: &str) -> Result<std::borrow::Cow<'a, str>, ApiError> {
+    let missing = || ApiError::with(Code::ArgumentInvalid, format!("data.{field}.value is missing"));
+    match data.get(field).and_then(|f| f.get("value")) {
+        Some(Value::String(s)) => Ok(s.as_str().into()),
+        Some(Value::Number(n)) => Ok(n.to_string().into()),
+        _ => Err(missing()),
+    }
+}
+
+/// `subscribe/send` for a known recipient: validates, then delivers atomically. Returns
+/// the message id.
+#[allow(clippy::too_many_arguments)]
+pub async fn send(
+    tpls: &dyn TemplateStore,
+    subs: &dyn SubscriptionStore,
+    app_id: i64,
+    user_id: i64,
+    template_id: Option<&str>,
+    page: Option<&str>,
+    data: Option<&Value>,
+    now: i64,
+) -> Result<i64, ApiError> {
+    let id = template_id.filter(|t| !t.is_empty() && t.len() <= 64).ok_or(Code::InvalidTemplateId)?;
+    let t = tpls.template(app_id, id).await?.ok_or(Code::InvalidTemplateId)?;
+    let public = library().template(t.tid).ok_or(Code::InvalidTemplateId)?;
+    let page = check_page(page)?;
+    let data = data.filter(|d| d.is_object()).ok_or_else(|| ApiError::with(Code::ArgumentInvalid, "data must be an object"))?;
+    let mut lines = Vec::new();
+    for kid in &t.kids {
+        let kw = public.keywords.iter().find(|k| k.kid == *kid).ok_or(Code::InvalidTemplateId)?;
+        let rule = Rule::parse(&kw.rule).ok_or(Code::InvalidTemplateId)?;
+        let field = templates::field_name(&kw.rule, kw.kid);
+        let v = value(data, &field)?;
+        Rule::check(rule, &v).map_err(|why| ApiError::with(Code::ArgumentInvalid, format!("data.{field}.value: {why}")))?;
+        lines.push(json!({ "name": kw.name, "field": field, "value": v }));
+    }
+    let body = json!({ "lines": lines }).to_string();
+    let delivery = Delivery {
+        app_id,
+        user_id,
+        pri_tmpl_id: id,
+        kind: public.kind,
+        folder: "service",
+        title: &public.title,
+        body: &body,
+        page,
+        now,
+    };
+    subs.deliver(&delivery).await?.ok_or_else(|| Code::UserRefused.into())
+}

@@ -1,0 +1,92 @@
+"""Subscription messages through wechatpy: the developer's server picks a template from
+the public library, the user accepts it in a consent dialog after a tap (client API),
+and wechatpy's own `wxa.send_subscribe_message` sends exactly one message per one-time
+grant, which lands in the user's inbox."""
+
+import pytest
+import requests
+from wechatpy.exceptions import WeChatClientException
+
+from test_wechatpy import json_of
+
+
+def _sign_in(server, http, user):
+    offset = server.log_size()
+    json_of(http.post("/client/v1/signin/start", {"phone": user.phone}))
+    code = server.wait_for_signin_code(user.phone, since=offset)
+    token = json_of(http.post("/client/v1/signin/verify", {"phone": user.phone, "code": code}))["token"]
+    return {"Authorization": "Bearer " + token}
+
+
+def _one_time_template(http, access_token):
+    categories = json_of(http.get("/wxaapi/newtmpl/getcategory", access_token=access_token))["data"]
+    for category in categories:
+        titles = json_of(http.get("/wxaapi/newtmpl/getpubtemplatetitles", access_token=access_token,
+                                  ids=str(category["id"]), start=0, limit=30))
+        for t in titles["data"]:
+            if t["type"] == 2:
+                return t
+    raise AssertionError("no one-time template in the library")
+
+
+def test_subscription_message_round_trip(server, world, wechat, http):
+    app = world.app()
+    user = world.user()
+    auth = _sign_in(server, http, user)
+    client = wechat(app)
+    code = json_of(http.post(f"/client/v1/apps/{app.appid}/login", headers=auth))["code"]
+    openid = client.wxa.code_to_session(code)["openid"]
+    token = client.access_token
+
+    # The developer picks a public template and two of its keywords.
+    title = _one_time_template(http, token)
+    keywords = json_of(http.get("/wxaapi/newtmpl/getpubtemplatekeywords", access_token=token,
+                                tid=title["tid"]))["data"][:2]
+    added = json_of(http.post("/wxaapi/newtmpl/addtemplate",
+                              {"tid": str(title["tid"]), "kidList": [k["kid"] for k in keywords],
+                               "sceneDesc": "测试"}, params={"access_token": token}))
+    template_id = added["priTmplId"]
+    data = {k["rule"] + str(k["kid"]): {"value": k["example"]} for k in keywords}
+
+    # Without consent the send is refused.
+    with pytest.raises(WeChatClientException) as refused:
+        client.wxa.send_subscribe_message(openid, template_id, data, page="pages/index/index")
+    assert refused.value.errcode == 43101
+
+    # The user taps, the dialog opens, the user accepts.
+    tap = json_of(http.post(f"/client/v1/apps/{app.appid}/tap", headers=auth))["tap"]
+    answer = json_of(http.post(f"/client/v1/apps/{app.appid}/subscribe",
+                               {"tmplIds": [template_id], "tap": tap, "accepted": [template_id]},
+                               headers=auth))
+    assert answer["errMsg"] == "requestSubscribeMessage:ok"
+    assert answer[template_id] == "accept"
+    # The same tap does not open a second dialog.
+    again = http.post(f"/client/v1/apps/{app.appid}/subscribe",
+                      {"tmplIds": [template_id], "tap": tap, "accepted": [template_id]}, headers=auth)
+    assert again.status_code == 400
+
+    # One grant, one message.
+    sent = client.wxa.send_subscribe_message(openid, template_id, data, page="pages/index/index")
+    assert sent["errcode"] == 0 and sent["msgid"] > 0
+    with pytest.raises(WeChatClientException) as twice:
+        client.wxa.send_subscribe_message(openid, template_id, data)
+    assert twice.value.errcode == 43101
+
+    # A bad value names its field.
+    field = next(iter(data))
+    tap = json_of(http.post(f"/client/v1/apps/{app.appid}/tap", headers=auth))["tap"]
+    json_of(http.post(f"/client/v1/apps/{app.appid}/subscribe",
+                      {"tmplIds": [template_id], "tap": tap, "accepted": [template_id]}, headers=auth))
+    bad = dict(data)
+    bad[field] = {"value": "x" * 200}
+    with pytest.raises(WeChatClientException) as invalid:
+        client.wxa.send_subscribe_message(openid, template_id, bad)
+    assert invalid.value.errcode == 47003
+    assert f"data.{field}.value" in invalid.value.errmsg
+
+    # The message is in the user's inbox, with its page.
+    inbox = requests.get(server.base_url + "/client/v1/inbox", headers=auth, timeout=10).json()["messages"]
+    assert len(inbox) == 1
+    assert inbox[0]["title"] == title["title"]
+    assert inbox[0]["page"] == "pages/index/index"
+    assert [line["value"] for line in inbox[0]["body"]["lines"]] == [k["example"] for k in keywords]
