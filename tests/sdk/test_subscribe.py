@@ -90,3 +90,32 @@ def test_subscription_message_round_trip(server, world, wechat, http):
     assert inbox[0]["title"] == title["title"]
     assert inbox[0]["page"] == "pages/index/index"
     assert [line["value"] for line in inbox[0]["body"]["lines"]] == [k["example"] for k in keywords]
+
+
+def test_customer_service_window_through_wechatpy(server, world, wechat, http):
+    app = world.app()
+    user = world.user()
+    auth = _sign_in(server, http, user)
+    client = wechat(app)
+    code = json_of(http.post(f"/client/v1/apps/{app.appid}/login", headers=auth))["code"]
+    openid = client.wxa.code_to_session(code)["openid"]
+
+    # Before the user acts, the app cannot write.
+    with pytest.raises(WeChatClientException) as early:
+        client.message.send_text(openid, "您好")
+    assert early.value.errcode == 45015
+
+    # Entering the service session allows 2 messages within a minute.
+    json_of(http.post(f"/client/v1/apps/{app.appid}/cs/enter", headers=auth))
+    client.message.send_text(openid, "您好，有什么可以帮您？")
+    client.message.send_link(openid, {"title": "订单详情", "description": "点击查看", "url": "https://example.com/o/1"})
+    with pytest.raises(WeChatClientException) as third:
+        client.message.send_text(openid, "还在吗？")
+    assert third.value.errcode == 45047
+
+    # The user writes: 5 more, and typing is allowed right after.
+    json_of(http.post(f"/client/v1/apps/{app.appid}/cs/messages", headers=auth))
+    client.message.send_text(openid, "收到")
+    inbox = requests.get(server.base_url + "/client/v1/inbox", headers=auth, timeout=10).json()["messages"]
+    assert [m["folder"] for m in inbox] == ["customer_service"] * 3
+    assert inbox[0]["body"] == {"content": "收到"}

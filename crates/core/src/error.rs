@@ -62,6 +62,12 @@ error_codes! {
     OpenNotExists = 89002, "open not exists";
     BindLimit = 89004, "bind quota limit";
     InvalidPage = 41030, "invalid page";
+    /// Customer service: no window open (the user has not acted, or too long ago).
+    ResponseOutOfTime = 45015, "response out of time limit or subscription is canceled";
+    /// Customer service: the window's sends are used up.
+    OutOfSendQuota = 45047, "out of response count limit";
+    /// `custom/typing` without a user action in the last 30 s.
+    NoRecentInteraction = 45080, "no interaction in 30 seconds";
     /// `subscribe/send` without a live grant of that user for that template.
     UserRefused = 43101, "user refuse to accept the msg";
     /// A keyword value breaks its rule; the detail names the field.

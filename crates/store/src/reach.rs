@@ -221,3 +221,57 @@ impl SubscriptionStore for Db {
         .collect()
     }
 }
+
+use openmini_core::reach::store::{CsRefusal, CustomerServiceStore};
+
+#[async_trait]
+impl CustomerServiceStore for Db {
+    async fn open_window(&self, app_id: i64, user_id: i64, sends: i64, expires_at: i64, now: i64) -> R<()> {
+        self.write(
+            "INSERT INTO cs_windows (app_id, user_id, remaining, expires_at, last_action_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (app_id, user_id) DO UPDATE SET remaining = excluded.remaining, \
+               expires_at = excluded.expires_at, last_action_at = excluded.last_action_at",
+            vec![app_id.into(), user_id.into(), sends.into(), expires_at.into(), now.into()],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn cs_deliver(&self, d: &Delivery<'_>) -> R<Result<i64, CsRefusal>> {
+        // The window row is the lock: concurrent sends spend it one by one.
+        let spend = Step::new(
+            "UPDATE cs_windows SET remaining = remaining - 1 \
+             WHERE app_id = $1 AND user_id = $2 AND remaining > 0 AND expires_at > $3",
+            vec![d.app_id.into(), d.user_id.into(), d.now.into()],
+        )
+        .or_abort(1);
+        let message = Step::new(
+            "INSERT INTO inbox (user_id, app_id, folder, pri_tmpl_id, title, body, page, created_at) \
+             VALUES ($1, $2, $3, NULL, $4, $5, $6, $7) RETURNING id",
+            vec![d.user_id.into(), d.app_id.into(), d.folder.into(), d.title.into(), d.body.into(), d.page.into(), d.now.into()],
+        );
+        match self.script(vec![spend, message]).await? {
+            Outcome::Done(mut r) => {
+                let id = r.pop().and_then(|s| s.rows.into_iter().next()).map(|row| row.int(0)).transpose()?.unwrap_or(0);
+                Ok(Ok(id))
+            }
+            Outcome::Aborted(_) => {
+                let open = self
+                    .row(
+                        "SELECT 1 FROM cs_windows WHERE app_id = $1 AND user_id = $2 AND expires_at > $3",
+                        vec![d.app_id.into(), d.user_id.into(), d.now.into()],
+                    )
+                    .await?
+                    .is_some();
+                Ok(Err(if open { CsRefusal::OutOfQuota } else { CsRefusal::OutOfTime }))
+            }
+        }
+    }
+
+    async fn last_action(&self, app_id: i64, user_id: i64) -> R<Option<i64>> {
+        self.row("SELECT last_action_at FROM cs_windows WHERE app_id = $1 AND user_id = $2", vec![app_id.into(), user_id.into()])
+            .await?
+            .map(|r| r.int(0))
+            .transpose()
+    }
+}

@@ -2,6 +2,7 @@
 //! platform's rules (DESIGN.md rules 1–5). Built so far: keyword rules, the public
 //! template library and apps' private templates.
 
+pub mod customer_service;
 pub mod keywords;
 pub mod library;
 pub mod store;

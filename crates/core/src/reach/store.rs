@@ -86,3 +86,23 @@ pub trait SubscriptionStore: Send + Sync + 'static {
     async fn deliver(&self, d: &Delivery<'_>) -> Result<Option<i64>, StoreError>;
     async fn inbox(&self, user_id: i64, limit: i64) -> Result<Vec<InboxMessage>, StoreError>;
 }
+
+/// Why a customer-service send was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CsRefusal {
+    /// No window, or it has closed (45015).
+    OutOfTime,
+    /// The window is open but its sends are used up (45047).
+    OutOfQuota,
+}
+
+#[async_trait]
+pub trait CustomerServiceStore: Send + Sync + 'static {
+    /// A user action: the window restarts with `sends` allowed until `expires_at`
+    /// (it replaces whatever was left: windows never add up).
+    async fn open_window(&self, app_id: i64, user_id: i64, sends: i64, expires_at: i64, now: i64) -> Result<(), StoreError>;
+    /// In one atomic step: spends one send of a live window and delivers the message.
+    async fn cs_deliver(&self, d: &Delivery<'_>) -> Result<Result<i64, CsRefusal>, StoreError>;
+    /// When the user last acted (for `typing`), if ever.
+    async fn last_action(&self, app_id: i64, user_id: i64) -> Result<Option<i64>, StoreError>;
+}

@@ -31,6 +31,8 @@ pub fn router() -> Router<AppState> {
         .route("/client/v1/apps/{appid}/subscriptions", get(subscriptions::list))
         .route("/client/v1/apps/{appid}/subscriptions/withdraw", post(subscriptions::withdraw))
         .route("/client/v1/apps/{appid}/subscriptions/switch", post(subscriptions::switch))
+        .route("/client/v1/apps/{appid}/cs/messages", post(subscriptions::cs_message))
+        .route("/client/v1/apps/{appid}/cs/enter", post(subscriptions::cs_enter))
         .route("/client/v1/inbox", get(subscriptions::inbox))
 }
 

@@ -8,7 +8,7 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::Json;
 use openmini_core::reach::store::SubscriptionStore;
-use openmini_core::reach::subscribe;
+use openmini_core::reach::{customer_service, subscribe};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -71,6 +71,22 @@ pub async fn switch(State(s): State<AppState>, u: ClientUser, Path(appid): Path<
     let app = s.identity.app_param(Some(&appid)).await?;
     s.db.set_switch(app.id, u.session.user_id, !b.enabled, s.identity.now()).await.map_err(openmini_core::ApiError::from)?;
     Ok(Json(json!({ "enabled": b.enabled })))
+}
+
+/// The user writes to the app's customer service: 5 replies allowed within 48 h.
+pub async fn cs_message(State(s): State<AppState>, u: ClientUser, Path(appid): Path<String>) -> ClientReply {
+    cs_action(&s, &u, &appid, customer_service::UserAction::Message).await
+}
+
+/// The user enters the app's service session: 2 replies allowed within 1 minute.
+pub async fn cs_enter(State(s): State<AppState>, u: ClientUser, Path(appid): Path<String>) -> ClientReply {
+    cs_action(&s, &u, &appid, customer_service::UserAction::Entered).await
+}
+
+async fn cs_action(s: &AppState, u: &ClientUser, appid: &str, action: customer_service::UserAction) -> ClientReply {
+    let app = s.identity.app_param(Some(appid)).await?;
+    customer_service::user_acted(&s.db, app.id, u.session.user_id, action, s.identity.now()).await?;
+    Ok(Json(json!({ "ok": true })))
 }
 
 pub async fn inbox(State(s): State<AppState>, u: ClientUser) -> ClientReply {

@@ -1,6 +1,7 @@
 //! The WeChat-compatible open API (`../shared/spec/open-api.md`): handlers translate
 //! parameters into calls on the domain and its answers into the platform's JSON.
 
+mod custom;
 mod login;
 mod open_account;
 pub mod reply;
@@ -30,6 +31,9 @@ pub fn router() -> Router<AppState> {
         .route("/wxaapi/newtmpl/getpubtemplatekeywords", get(templates::keywords))
         .route("/wxaapi/newtmpl/addtemplate", post(templates::add))
         .route("/cgi-bin/message/subscribe/send", post(subscribe::send))
+        .route("/cgi-bin/message/custom/send", post(custom::send))
+        .route("/cgi-bin/message/custom/typing", post(custom::typing))
+        .route("/cgi-bin/message/custom/business/typing", post(custom::typing))
         .route("/wxaapi/newtmpl/gettemplate", get(templates::list))
         .route("/wxaapi/newtmpl/deltemplate", post(templates::delete))
 }
