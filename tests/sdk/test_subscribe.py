@@ -119,3 +119,37 @@ def test_customer_service_window_through_wechatpy(server, world, wechat, http):
     inbox = requests.get(server.base_url + "/client/v1/inbox", headers=auth, timeout=10).json()["messages"]
     assert [m["folder"] for m in inbox] == ["customer_service"] * 3
     assert inbox[0]["body"] == {"content": "收到"}
+
+
+def test_legacy_template_message_with_a_form_id(server, world, wechat, http):
+    app = world.app()
+    user = world.user()
+    auth = _sign_in(server, http, user)
+    client = wechat(app)
+    code = json_of(http.post(f"/client/v1/apps/{app.appid}/login", headers=auth))["code"]
+    openid = client.wxa.code_to_session(code)["openid"]
+    token = client.access_token
+    title = _one_time_template(http, token)
+    keywords = json_of(http.get("/wxaapi/newtmpl/getpubtemplatekeywords", access_token=token,
+                                tid=title["tid"]))["data"][:2]
+    template_id = json_of(http.post("/wxaapi/newtmpl/addtemplate",
+                                    {"tid": str(title["tid"]), "kidList": [k["kid"] for k in keywords]},
+                                    params={"access_token": token}))["priTmplId"]
+    data = {k["rule"] + str(k["kid"]): {"value": k["example"]} for k in keywords}
+
+    form_id = json_of(http.post(f"/client/v1/apps/{app.appid}/forms", headers=auth))["formId"]
+    sent = client.wxa.send_template_message(openid, template_id, data, form_id, page="pages/index/index")
+    assert sent["errcode"] == 0
+    with pytest.raises(WeChatClientException) as used:
+        client.wxa.send_template_message(openid, template_id, data, form_id)
+    assert used.value.errcode == 41029
+    with pytest.raises(WeChatClientException) as invalid:
+        client.wxa.send_template_message(openid, template_id, data, "not-a-form-id")
+    assert invalid.value.errcode == 41028
+
+    prepay_id = json_of(http.post(f"/client/v1/apps/{app.appid}/payments", headers=auth))["prepay_id"]
+    for _ in range(3):
+        client.wxa.send_template_message(openid, template_id, data, prepay_id)
+    with pytest.raises(WeChatClientException) as fourth:
+        client.wxa.send_template_message(openid, template_id, data, prepay_id)
+    assert fourth.value.errcode == 41029

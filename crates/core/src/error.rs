@@ -61,6 +61,8 @@ error_codes! {
     NotSameSubject = 89001, "not same contractor";
     OpenNotExists = 89002, "open not exists";
     BindLimit = 89004, "bind quota limit";
+    InvalidFormId = 41028, "invalid form id";
+    FormIdUsed = 41029, "form id used count reach limit";
     InvalidPage = 41030, "invalid page";
     /// Customer service: no window open (the user has not acted, or too long ago).
     ResponseOutOfTime = 45015, "response out of time limit or subscription is canceled";

@@ -275,3 +275,56 @@ impl CustomerServiceStore for Db {
             .transpose()
     }
 }
+
+use openmini_core::reach::store::{FormGrantStore, FormRefusal};
+
+#[async_trait]
+impl FormGrantStore for Db {
+    async fn add_form_grant(&self, form_id: &str, app_id: i64, user_id: i64, kind: &str, sends: i64, expires_at: i64) -> R<()> {
+        self.write(
+            "INSERT INTO form_grants (form_id, app_id, user_id, kind, remaining, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            vec![form_id.into(), app_id.into(), user_id.into(), kind.into(), sends.into(), expires_at.into()],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn form_deliver(&self, form_id: &str, d: &Delivery<'_>) -> R<Result<i64, FormRefusal>> {
+        // The id's row is the lock: it is spent once per send, on any node.
+        let spend = Step::new(
+            "UPDATE form_grants SET remaining = remaining - 1 \
+             WHERE form_id = $1 AND app_id = $2 AND user_id = $3 AND remaining > 0 AND expires_at > $4",
+            vec![form_id.into(), d.app_id.into(), d.user_id.into(), d.now.into()],
+        )
+        .or_abort(1);
+        let message = Step::new(
+            "INSERT INTO inbox (user_id, app_id, folder, pri_tmpl_id, title, body, page, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            vec![
+                d.user_id.into(),
+                d.app_id.into(),
+                d.folder.into(),
+                d.pri_tmpl_id.into(),
+                d.title.into(),
+                d.body.into(),
+                d.page.into(),
+                d.now.into(),
+            ],
+        );
+        match self.script(vec![spend, message]).await? {
+            Outcome::Done(mut r) => {
+                Ok(Ok(r.pop().and_then(|s| s.rows.into_iter().next()).map(|row| row.int(0)).transpose()?.unwrap_or(0)))
+            }
+            Outcome::Aborted(_) => {
+                let used = self
+                    .row(
+                        "SELECT 1 FROM form_grants WHERE form_id = $1 AND app_id = $2 AND user_id = $3 AND remaining = 0 AND expires_at > $4",
+                        vec![form_id.into(), d.app_id.into(), d.user_id.into(), d.now.into()],
+                    )
+                    .await?
+                    .is_some();
+                Ok(Err(if used { FormRefusal::Used } else { FormRefusal::Invalid }))
+            }
+        }
+    }
+}

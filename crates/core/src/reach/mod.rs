@@ -4,6 +4,7 @@
 
 pub mod customer_service;
 pub mod keywords;
+pub mod legacy;
 pub mod library;
 pub mod store;
 pub mod subscribe;

@@ -106,3 +106,21 @@ pub trait CustomerServiceStore: Send + Sync + 'static {
     /// When the user last acted (for `typing`), if ever.
     async fn last_action(&self, app_id: i64, user_id: i64) -> Result<Option<i64>, StoreError>;
 }
+
+/// Why a legacy template send was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormRefusal {
+    /// Unknown, another app's or user's, or expired (41028).
+    Invalid,
+    /// Its sends are used up (41029).
+    Used,
+}
+
+#[async_trait]
+pub trait FormGrantStore: Send + Sync + 'static {
+    /// Records a form submission or payment that grants `sends` until `expires_at`.
+    #[allow(clippy::too_many_arguments)]
+    async fn add_form_grant(&self, form_id: &str, app_id: i64, user_id: i64, kind: &str, sends: i64, expires_at: i64) -> Result<(), StoreError>;
+    /// In one atomic step: spends one send of the id and delivers the message.
+    async fn form_deliver(&self, form_id: &str, d: &Delivery<'_>) -> Result<Result<i64, FormRefusal>, StoreError>;
+}

@@ -66,19 +66,26 @@ fn value<'a>(data: &'a Value, field: &str) -> Result<std::borrow::Cow<'a, str>, 
     }
 }
 
-/// `subscribe/send` for a known recipient: validates, then delivers atomically. Returns
-/// the message id.
-#[allow(clippy::too_many_arguments)]
-pub async fn send(
+/// A message checked against its private template, ready to deliver.
+#[derive(Debug, Clone)]
+pub struct Composed {
+    pub pri_tmpl_id: String,
+    pub title: String,
+    pub body: String,
+    pub page: Option<String>,
+    /// The template's type: 2 one-time, 3 long-term.
+    pub kind: i64,
+}
+
+/// Checks the template, the page and every keyword value (shared by subscription and
+/// legacy template messages).
+pub async fn compose(
     tpls: &dyn TemplateStore,
-    subs: &dyn SubscriptionStore,
     app_id: i64,
-    user_id: i64,
     template_id: Option<&str>,
     page: Option<&str>,
     data: Option<&Value>,
-    now: i64,
-) -> Result<i64, ApiError> {
+) -> Result<Composed, ApiError> {
     let id = template_id.filter(|t| !t.is_empty() && t.len() <= 64).ok_or(Code::InvalidTemplateId)?;
     let t = tpls.template(app_id, id).await?.ok_or(Code::InvalidTemplateId)?;
     let public = library().template(t.tid).ok_or(Code::InvalidTemplateId)?;
@@ -93,16 +100,38 @@ pub async fn send(
         Rule::check(rule, &v).map_err(|why| ApiError::with(Code::ArgumentInvalid, format!("data.{field}.value: {why}")))?;
         lines.push(json!({ "name": kw.name, "field": field, "value": v }));
     }
-    let body = json!({ "lines": lines }).to_string();
+    Ok(Composed {
+        pri_tmpl_id: id.to_string(),
+        title: public.title.clone(),
+        body: json!({ "lines": lines }).to_string(),
+        page: page.map(str::to_string),
+        kind: public.kind,
+    })
+}
+
+/// `subscribe/send` for a known recipient: validates, then spends a grant and delivers
+/// atomically. Returns the message id.
+#[allow(clippy::too_many_arguments)]
+pub async fn send(
+    tpls: &dyn TemplateStore,
+    subs: &dyn SubscriptionStore,
+    app_id: i64,
+    user_id: i64,
+    template_id: Option<&str>,
+    page: Option<&str>,
+    data: Option<&Value>,
+    now: i64,
+) -> Result<i64, ApiError> {
+    let m = compose(tpls, app_id, template_id, page, data).await?;
     let delivery = Delivery {
         app_id,
         user_id,
-        pri_tmpl_id: id,
-        kind: public.kind,
+        pri_tmpl_id: &m.pri_tmpl_id,
+        kind: m.kind,
         folder: "service",
-        title: &public.title,
-        body: &body,
-        page,
+        title: &m.title,
+        body: &m.body,
+        page: m.page.as_deref(),
         now,
     };
     subs.deliver(&delivery).await?.ok_or_else(|| Code::UserRefused.into())

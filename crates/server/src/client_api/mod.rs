@@ -33,6 +33,8 @@ pub fn router() -> Router<AppState> {
         .route("/client/v1/apps/{appid}/subscriptions/switch", post(subscriptions::switch))
         .route("/client/v1/apps/{appid}/cs/messages", post(subscriptions::cs_message))
         .route("/client/v1/apps/{appid}/cs/enter", post(subscriptions::cs_enter))
+        .route("/client/v1/apps/{appid}/forms", post(subscriptions::form))
+        .route("/client/v1/apps/{appid}/payments", post(subscriptions::payment))
         .route("/client/v1/inbox", get(subscriptions::inbox))
 }
 

@@ -8,7 +8,7 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::Json;
 use openmini_core::reach::store::SubscriptionStore;
-use openmini_core::reach::{customer_service, subscribe};
+use openmini_core::reach::{customer_service, legacy, subscribe};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -87,6 +87,22 @@ async fn cs_action(s: &AppState, u: &ClientUser, appid: &str, action: customer_s
     let app = s.identity.app_param(Some(appid)).await?;
     customer_service::user_acted(&s.db, app.id, u.session.user_id, action, s.identity.now()).await?;
     Ok(Json(json!({ "ok": true })))
+}
+
+/// A form submitted with `report-submit`: its `formId` lets the app send 1 template
+/// message within 7 days.
+pub async fn form(State(s): State<AppState>, u: ClientUser, Path(appid): Path<String>) -> ClientReply {
+    let app = s.identity.app_param(Some(&appid)).await?;
+    let id = legacy::record_form(&s.db, app.id, u.session.user_id, s.identity.now()).await?;
+    Ok(Json(json!({ "formId": id })))
+}
+
+/// A payment (until the payment gateway exists, recorded here): its `prepay_id` lets
+/// the app send 3 template messages within 7 days.
+pub async fn payment(State(s): State<AppState>, u: ClientUser, Path(appid): Path<String>) -> ClientReply {
+    let app = s.identity.app_param(Some(&appid)).await?;
+    let id = legacy::record_payment(&s.db, app.id, u.session.user_id, s.identity.now()).await?;
+    Ok(Json(json!({ "prepay_id": id })))
 }
 
 pub async fn inbox(State(s): State<AppState>, u: ClientUser) -> ClientReply {

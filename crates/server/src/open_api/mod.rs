@@ -31,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .route("/wxaapi/newtmpl/getpubtemplatekeywords", get(templates::keywords))
         .route("/wxaapi/newtmpl/addtemplate", post(templates::add))
         .route("/cgi-bin/message/subscribe/send", post(subscribe::send))
+        .route("/cgi-bin/message/wxopen/template/send", post(subscribe::legacy_send))
         .route("/cgi-bin/message/custom/send", post(custom::send))
         .route("/cgi-bin/message/custom/typing", post(custom::typing))
         .route("/cgi-bin/message/custom/business/typing", post(custom::typing))
