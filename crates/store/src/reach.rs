@@ -21,6 +21,29 @@ fn template(r: &Row) -> R<PrivateTemplate> {
     })
 }
 
+/// The inbox row a delivery writes, last step of every send script.
+fn inbox_step(d: &Delivery<'_>) -> Step {
+    Step::new(
+        "INSERT INTO inbox (user_id, app_id, folder, pri_tmpl_id, title, body, page, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        vec![
+            d.user_id.into(),
+            d.app_id.into(),
+            d.folder.into(),
+            Some(d.pri_tmpl_id).filter(|t| !t.is_empty()).into(),
+            d.title.into(),
+            d.body.into(),
+            d.page.into(),
+            d.now.into(),
+        ],
+    )
+}
+
+/// The message id of a completed send script.
+fn delivered_id(mut results: Vec<crate::StepResult>) -> R<i64> {
+    Ok(results.pop().and_then(|s| s.rows.into_iter().next()).map(|row| row.int(0)).transpose()?.unwrap_or(0))
+}
+
 macro_rules! template_cols {
     () => {
         "pri_tmpl_id, app_id, tid, kids, scene_desc, created_at"
@@ -180,22 +203,9 @@ impl SubscriptionStore for Db {
             vec![d.app_id.into(), d.user_id.into(), d.pri_tmpl_id.into(), d.now.into(), d.kind.into()],
         )
         .or_abort(1);
-        let message = Step::new(
-            "INSERT INTO inbox (user_id, app_id, folder, pri_tmpl_id, title, body, page, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-            vec![
-                d.user_id.into(),
-                d.app_id.into(),
-                d.folder.into(),
-                d.pri_tmpl_id.into(),
-                d.title.into(),
-                d.body.into(),
-                d.page.into(),
-                d.now.into(),
-            ],
-        );
+        let message = inbox_step(d);
         match self.script(vec![grant, message]).await? {
-            Outcome::Done(mut r) => Ok(Some(r.pop().and_then(|s| s.rows.into_iter().next()).map(|row| row.int(0)).transpose()?.unwrap_or(0))),
+            Outcome::Done(r) => Ok(Some(delivered_id(r)?)),
             Outcome::Aborted(_) => Ok(None),
         }
     }
@@ -245,16 +255,9 @@ impl CustomerServiceStore for Db {
             vec![d.app_id.into(), d.user_id.into(), d.now.into()],
         )
         .or_abort(1);
-        let message = Step::new(
-            "INSERT INTO inbox (user_id, app_id, folder, pri_tmpl_id, title, body, page, created_at) \
-             VALUES ($1, $2, $3, NULL, $4, $5, $6, $7) RETURNING id",
-            vec![d.user_id.into(), d.app_id.into(), d.folder.into(), d.title.into(), d.body.into(), d.page.into(), d.now.into()],
-        );
+        let message = inbox_step(d);
         match self.script(vec![spend, message]).await? {
-            Outcome::Done(mut r) => {
-                let id = r.pop().and_then(|s| s.rows.into_iter().next()).map(|row| row.int(0)).transpose()?.unwrap_or(0);
-                Ok(Ok(id))
-            }
+            Outcome::Done(r) => Ok(Ok(delivered_id(r)?)),
             Outcome::Aborted(_) => {
                 let open = self
                     .row(
@@ -297,24 +300,9 @@ impl FormGrantStore for Db {
             vec![form_id.into(), d.app_id.into(), d.user_id.into(), d.now.into()],
         )
         .or_abort(1);
-        let message = Step::new(
-            "INSERT INTO inbox (user_id, app_id, folder, pri_tmpl_id, title, body, page, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-            vec![
-                d.user_id.into(),
-                d.app_id.into(),
-                d.folder.into(),
-                d.pri_tmpl_id.into(),
-                d.title.into(),
-                d.body.into(),
-                d.page.into(),
-                d.now.into(),
-            ],
-        );
+        let message = inbox_step(d);
         match self.script(vec![spend, message]).await? {
-            Outcome::Done(mut r) => {
-                Ok(Ok(r.pop().and_then(|s| s.rows.into_iter().next()).map(|row| row.int(0)).transpose()?.unwrap_or(0)))
-            }
+            Outcome::Done(r) => Ok(Ok(delivered_id(r)?)),
             Outcome::Aborted(_) => {
                 let used = self
                     .row(

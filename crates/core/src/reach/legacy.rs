@@ -3,7 +3,7 @@
 //! is independent and each id is consumed once per send (41028 invalid or expired,
 //! 41029 used up).
 
-use super::store::{Delivery, FormGrantStore, FormRefusal, TemplateStore};
+use super::store::{FormGrantStore, FormRefusal, TemplateStore};
 use super::subscribe::compose;
 use crate::error::{ApiError, Code};
 use crate::keys::random_bytes;
@@ -43,18 +43,7 @@ pub async fn send(
 ) -> Result<i64, ApiError> {
     let form_id = form_id.filter(|f| !f.is_empty() && f.len() <= 64).ok_or(Code::InvalidFormId)?;
     let m = compose(tpls, app_id, template_id, page, data).await?;
-    let d = Delivery {
-        app_id,
-        user_id,
-        pri_tmpl_id: &m.pri_tmpl_id,
-        kind: m.kind,
-        folder: "service",
-        title: &m.title,
-        body: &m.body,
-        page: m.page.as_deref(),
-        now,
-    };
-    match forms.form_deliver(form_id, &d).await? {
+    match forms.form_deliver(form_id, &m.delivery(app_id, user_id, now)).await? {
         Ok(id) => Ok(id),
         Err(FormRefusal::Invalid) => Err(Code::InvalidFormId.into()),
         Err(FormRefusal::Used) => Err(Code::FormIdUsed.into()),

@@ -77,6 +77,23 @@ pub struct Composed {
     pub kind: i64,
 }
 
+impl Composed {
+    /// The delivery of this message to `user_id`'s service notifications.
+    pub fn delivery(&self, app_id: i64, user_id: i64, now: i64) -> Delivery<'_> {
+        Delivery {
+            app_id,
+            user_id,
+            pri_tmpl_id: &self.pri_tmpl_id,
+            kind: self.kind,
+            folder: "service",
+            title: &self.title,
+            body: &self.body,
+            page: self.page.as_deref(),
+            now,
+        }
+    }
+}
+
 /// Checks the template, the page and every keyword value (shared by subscription and
 /// legacy template messages).
 pub async fn compose(
@@ -123,16 +140,5 @@ pub async fn send(
     now: i64,
 ) -> Result<i64, ApiError> {
     let m = compose(tpls, app_id, template_id, page, data).await?;
-    let delivery = Delivery {
-        app_id,
-        user_id,
-        pri_tmpl_id: &m.pri_tmpl_id,
-        kind: m.kind,
-        folder: "service",
-        title: &m.title,
-        body: &m.body,
-        page: m.page.as_deref(),
-        now,
-    };
-    subs.deliver(&delivery).await?.ok_or_else(|| Code::UserRefused.into())
+    subs.deliver(&m.delivery(app_id, user_id, now)).await?.ok_or_else(|| Code::UserRefused.into())
 }
