@@ -29,24 +29,34 @@ def _one_time_template(http, access_token):
     raise AssertionError("no one-time template in the library")
 
 
-def test_subscription_message_round_trip(server, world, wechat, http):
+def _logged_in(server, world, wechat, http):
+    """A fresh mini program and user: signed in to the host, logged in to the app.
+    Returns (app, auth headers, wechatpy client, openid)."""
     app = world.app()
     user = world.user()
     auth = _sign_in(server, http, user)
     client = wechat(app)
     code = json_of(http.post(f"/client/v1/apps/{app.appid}/login", headers=auth))["code"]
     openid = client.wxa.code_to_session(code)["openid"]
-    token = client.access_token
+    return app, auth, client, openid
 
-    # The developer picks a public template and two of its keywords.
+
+def _private_template(http, token):
+    """The developer picks a public one-time template and two of its keywords.
+    Returns (public title entry, keywords, priTmplId, valid data)."""
     title = _one_time_template(http, token)
     keywords = json_of(http.get("/wxaapi/newtmpl/getpubtemplatekeywords", access_token=token,
                                 tid=title["tid"]))["data"][:2]
     added = json_of(http.post("/wxaapi/newtmpl/addtemplate",
                               {"tid": str(title["tid"]), "kidList": [k["kid"] for k in keywords],
                                "sceneDesc": "测试"}, params={"access_token": token}))
-    template_id = added["priTmplId"]
     data = {k["rule"] + str(k["kid"]): {"value": k["example"]} for k in keywords}
+    return title, keywords, added["priTmplId"], data
+
+
+def test_subscription_message_round_trip(server, world, wechat, http):
+    app, auth, client, openid = _logged_in(server, world, wechat, http)
+    title, keywords, template_id, data = _private_template(http, client.access_token)
 
     # Without consent the send is refused.
     with pytest.raises(WeChatClientException) as refused:
@@ -93,12 +103,7 @@ def test_subscription_message_round_trip(server, world, wechat, http):
 
 
 def test_customer_service_window_through_wechatpy(server, world, wechat, http):
-    app = world.app()
-    user = world.user()
-    auth = _sign_in(server, http, user)
-    client = wechat(app)
-    code = json_of(http.post(f"/client/v1/apps/{app.appid}/login", headers=auth))["code"]
-    openid = client.wxa.code_to_session(code)["openid"]
+    app, auth, client, openid = _logged_in(server, world, wechat, http)
 
     # Before the user acts, the app cannot write.
     with pytest.raises(WeChatClientException) as early:
@@ -122,20 +127,8 @@ def test_customer_service_window_through_wechatpy(server, world, wechat, http):
 
 
 def test_legacy_template_message_with_a_form_id(server, world, wechat, http):
-    app = world.app()
-    user = world.user()
-    auth = _sign_in(server, http, user)
-    client = wechat(app)
-    code = json_of(http.post(f"/client/v1/apps/{app.appid}/login", headers=auth))["code"]
-    openid = client.wxa.code_to_session(code)["openid"]
-    token = client.access_token
-    title = _one_time_template(http, token)
-    keywords = json_of(http.get("/wxaapi/newtmpl/getpubtemplatekeywords", access_token=token,
-                                tid=title["tid"]))["data"][:2]
-    template_id = json_of(http.post("/wxaapi/newtmpl/addtemplate",
-                                    {"tid": str(title["tid"]), "kidList": [k["kid"] for k in keywords]},
-                                    params={"access_token": token}))["priTmplId"]
-    data = {k["rule"] + str(k["kid"]): {"value": k["example"]} for k in keywords}
+    app, auth, client, openid = _logged_in(server, world, wechat, http)
+    _, _, template_id, data = _private_template(http, client.access_token)
 
     form_id = json_of(http.post(f"/client/v1/apps/{app.appid}/forms", headers=auth))["formId"]
     sent = client.wxa.send_template_message(openid, template_id, data, form_id, page="pages/index/index")
