@@ -6,6 +6,7 @@ pub mod clock;
 pub mod error;
 pub mod identity;
 pub mod keys;
+pub mod msg_crypt;
 pub mod reach;
 pub mod secret;
 pub mod wxa_crypto;
