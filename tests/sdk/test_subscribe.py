@@ -119,7 +119,7 @@ def test_customer_service_window_through_wechatpy(server, world, wechat, http):
     assert third.value.errcode == 45047
 
     # The user writes: 5 more, and typing is allowed right after.
-    json_of(http.post(f"/client/v1/apps/{app.appid}/cs/messages", headers=auth))
+    json_of(http.post(f"/client/v1/apps/{app.appid}/cs/messages", json={"content": "在吗？"}, headers=auth))
     client.message.send_text(openid, "收到")
     inbox = requests.get(server.base_url + "/client/v1/inbox", headers=auth, timeout=10).json()["messages"]
     assert [m["folder"] for m in inbox] == ["customer_service"] * 3

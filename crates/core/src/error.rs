@@ -91,6 +91,11 @@ error_codes! {
     TooManyTemplateIds = 20003, "too many template ids";
     /// The user switched off all of this app's notifications.
     NotificationsOff = 20004, "notifications switched off";
+    /// OpenMini's own (weekly push): the user has had this week's allowance of pushes
+    /// from this app.
+    PushAllowanceUsed = 45110, "weekly push allowance used up";
+    /// OpenMini's own: no such campaign of this app.
+    InvalidCampaign = 45111, "invalid campaign id";
     /// Not a WeChat code: the request asked for something this platform does not offer.
     ApiNotFound = 48004, "api forbidden or not found";
 }

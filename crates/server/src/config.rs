@@ -4,6 +4,7 @@
 use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
 use openmini_core::identity::Policy;
+use openmini_core::reach::push::AllowancePolicy;
 use openmini_core::Secret;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -40,6 +41,33 @@ pub struct Config {
     pub seed_demo: bool,
     /// Token, code and rate-limit rules (`OPENMINI_IDENTITY__TOKEN_TTL_SECS=…`).
     pub identity: Policy,
+    /// Messages: the weekly push allowance, pushes to developers' servers, campaigns.
+    pub reach: Reach,
+}
+
+/// `[reach]`: how messages reach users and developers' servers.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Reach {
+    /// The adaptive weekly push allowance (`[reach.push]`, docs/reach.md).
+    pub push: AllowancePolicy,
+    /// Run this node's outbox worker (deliveries to developers' servers).
+    pub deliver: bool,
+    /// Run this node's campaign worker.
+    pub campaigns: bool,
+    /// How often idle workers look for due work, in ms.
+    pub poll_ms: u64,
+    /// How long a node holds a campaign between batches before another node may take
+    /// it over (after a crash), in ms.
+    pub campaign_lease_ms: i64,
+    /// Timeout of one HTTP request to a developer's server, in ms.
+    pub push_timeout_ms: u64,
+}
+
+impl Default for Reach {
+    fn default() -> Self {
+        Reach { push: AllowancePolicy::default(), deliver: true, campaigns: true, poll_ms: 500, campaign_lease_ms: 15_000, push_timeout_ms: 5_000 }
+    }
 }
 
 impl Default for Config {
@@ -54,6 +82,7 @@ impl Default for Config {
             log: "info".into(),
             seed_demo: true,
             identity: Policy::default(),
+            reach: Reach::default(),
         }
     }
 }
@@ -72,7 +101,7 @@ pub struct Overrides {
 }
 
 /// The top-level fields, for picking our variables out of the environment.
-const FIELDS: &[&str] = &["addr", "data", "database_url", "db_connections", "body_limit", "log_format", "log", "seed_demo", "identity"];
+const FIELDS: &[&str] = &["addr", "data", "database_url", "db_connections", "body_limit", "log_format", "log", "seed_demo", "identity", "reach"];
 
 impl Config {
     /// Defaults < `file` (or `./openmini.toml` if present) < `OPENMINI_*` < `overrides`.
@@ -96,6 +125,8 @@ impl Config {
             .split("__");
         let cfg: Config = fig.merge(env).merge(Serialized::defaults(overrides)).extract()?;
         cfg.identity.validate().map_err(|e| anyhow::anyhow!("identity: {e}"))?;
+        cfg.reach.push.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
+        anyhow::ensure!(cfg.reach.poll_ms >= 10 && cfg.reach.campaign_lease_ms >= 1_000, "reach: poll_ms >= 10, campaign_lease_ms >= 1000");
         Ok(cfg)
     }
 
@@ -125,6 +156,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::result_large_err)] // figment's error type, in a test
     fn layers_merge_in_order() {
         figment::Jail::expect_with(|jail| {
             jail.create_file("c.toml", "addr = \"127.0.0.1:1\"\nlog = \"debug\"\nbody_limit = 10")?;

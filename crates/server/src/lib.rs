@@ -4,6 +4,8 @@
 
 pub mod client_api;
 pub mod config;
+pub mod delivery;
+pub mod live;
 pub mod open_api;
 pub mod seed;
 pub mod state;
@@ -83,13 +85,21 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     telemetry::metrics_handle();
     let state = AppState::new(platform.identity.clone(), platform.db.clone(), cfg);
-    let pruner = tokio::spawn(prune_loop(platform.identity.clone()));
+    let mut workers = vec![tokio::spawn(prune_loop(platform.identity.clone()))];
+    if state.config.reach.deliver {
+        workers.push(tokio::spawn(delivery::outbox_loop(state.clone())));
+    }
+    if state.config.reach.campaigns {
+        workers.push(tokio::spawn(delivery::campaign_loop(state.clone())));
+    }
     // Small JSON answers must not wait for Nagle's algorithm.
     let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
         let _ = tcp.set_nodelay(true);
     });
     axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await?;
-    pruner.abort();
+    for w in workers {
+        w.abort();
+    }
     platform.db.close().await;
     Ok(())
 }

@@ -17,6 +17,7 @@ mod identity;
 mod migrate;
 mod pg_login;
 mod postgres;
+mod push;
 mod reach;
 mod sqlite;
 

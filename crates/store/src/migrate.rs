@@ -10,6 +10,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "subscriptions", include_str!("../migrations/0003_subscriptions.sql")),
     (4, "customer_service", include_str!("../migrations/0004_customer_service.sql")),
     (5, "form_grants", include_str!("../migrations/0005_form_grants.sql")),
+    (6, "reach_delivery", include_str!("../migrations/0006_reach_delivery.sql")),
 ];
 
 const LOCK_ID: i64 = 0x6f70_656e_6d69; // "openmi"

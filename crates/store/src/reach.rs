@@ -3,7 +3,7 @@
 use crate::{Db, Outcome, Row, Step, Val, R};
 use async_trait::async_trait;
 use openmini_core::identity::StoreError;
-use openmini_core::reach::store::{PrivateTemplate, TemplateStore};
+use openmini_core::reach::store::{OutboxEvent, PrivateTemplate, TemplateStore};
 
 fn template(r: &Row) -> R<PrivateTemplate> {
     let kids = r
@@ -22,10 +22,10 @@ fn template(r: &Row) -> R<PrivateTemplate> {
 }
 
 /// The inbox row a delivery writes, last step of every send script.
-fn inbox_step(d: &Delivery<'_>) -> Step {
+pub(crate) fn inbox_step(d: &Delivery<'_>) -> Step {
     Step::new(
-        "INSERT INTO inbox (user_id, app_id, folder, pri_tmpl_id, title, body, page, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        "INSERT INTO inbox (user_id, app_id, folder, pri_tmpl_id, title, body, page, created_at, msgid, from_user) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0) RETURNING id",
         vec![
             d.user_id.into(),
             d.app_id.into(),
@@ -35,13 +35,57 @@ fn inbox_step(d: &Delivery<'_>) -> Step {
             d.body.into(),
             d.page.into(),
             d.now.into(),
+            d.msgid.into(),
         ],
     )
 }
 
+/// Queues `e` for the app's developer server, if it has one configured; part of the
+/// script that does what the event reports, so an event is never lost or invented.
+pub(crate) fn outbox_step(app_id: i64, e: &OutboxEvent, now: i64) -> Step {
+    Step::new(
+        "INSERT INTO outbox (app_id, kind, payload, state, next_at, created_at) \
+         SELECT $1, $2, $3, 'pending', $4, $4 FROM app_servers WHERE app_id = $1",
+        vec![app_id.into(), (&e.kind).into(), (&e.payload).into(), now.into()],
+    )
+}
+
+/// The delivery's inbox row, then its event (if any): the tail of every send script.
+/// The inbox row stays the last step with rows, so [`delivered_id`] finds its id.
+pub(crate) fn delivery_steps(d: &Delivery<'_>) -> Vec<Step> {
+    let mut steps = Vec::with_capacity(2);
+    if let Some(e) = &d.event {
+        steps.push(outbox_step(d.app_id, e, d.now));
+    }
+    steps.push(inbox_step(d));
+    steps
+}
+
 /// The message id of a completed send script.
-fn delivered_id(mut results: Vec<crate::StepResult>) -> R<i64> {
+pub(crate) fn delivered_id(mut results: Vec<crate::StepResult>) -> R<i64> {
     Ok(results.pop().and_then(|s| s.rows.into_iter().next()).map(|row| row.int(0)).transpose()?.unwrap_or(0))
+}
+
+macro_rules! inbox_cols {
+    () => {
+        "id, app_id, folder, title, body, page, created_at, read_at, clicked_at, complained_at, from_user"
+    };
+}
+
+fn inbox_message(r: &Row) -> R<InboxMessage> {
+    Ok(InboxMessage {
+        id: r.int(0)?,
+        app_id: r.int(1)?,
+        folder: r.text(2)?,
+        title: r.text(3)?,
+        body: r.text(4)?,
+        page: r.opt_text(5)?,
+        created_at: r.int(6)?,
+        read_at: r.opt_int(7)?,
+        clicked_at: r.opt_int(8)?,
+        complained_at: r.opt_int(9)?,
+        from_user: r.int(10)? != 0,
+    })
 }
 
 macro_rules! template_cols {
@@ -123,8 +167,8 @@ use openmini_core::reach::store::{Answer, Delivery, Grant, InboxMessage, Subscri
 
 #[async_trait]
 impl SubscriptionStore for Db {
-    async fn record_consent(&self, app_id: i64, user_id: i64, answers: &[Answer], now: i64) -> R<()> {
-        let steps = answers
+    async fn record_consent(&self, app_id: i64, user_id: i64, answers: &[Answer], event: Option<&OutboxEvent>, now: i64) -> R<()> {
+        let mut steps = answers
             .iter()
             .map(|a| {
                 let (add, active) = match (a.kind, a.accepted) {
@@ -146,6 +190,7 @@ impl SubscriptionStore for Db {
                 )
             })
             .collect::<Vec<_>>();
+        steps.extend(event.map(|e| outbox_step(app_id, e, now)));
         if !steps.is_empty() {
             self.script(steps).await?;
         }
@@ -203,8 +248,9 @@ impl SubscriptionStore for Db {
             vec![d.app_id.into(), d.user_id.into(), d.pri_tmpl_id.into(), d.now.into(), d.kind.into()],
         )
         .or_abort(1);
-        let message = inbox_step(d);
-        match self.script(vec![grant, message]).await? {
+        let mut steps = vec![grant];
+        steps.extend(delivery_steps(d));
+        match self.script(steps).await? {
             Outcome::Done(r) => Ok(Some(delivered_id(r)?)),
             Outcome::Aborted(_) => Ok(None),
         }
@@ -212,22 +258,12 @@ impl SubscriptionStore for Db {
 
     async fn inbox(&self, user_id: i64, limit: i64) -> R<Vec<InboxMessage>> {
         self.rows(
-            "SELECT id, app_id, folder, title, body, page, created_at FROM inbox WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
+            concat!("SELECT ", inbox_cols!(), " FROM inbox WHERE user_id = $1 ORDER BY id DESC LIMIT $2"),
             vec![user_id.into(), limit.into()],
         )
         .await?
         .iter()
-        .map(|r| {
-            Ok(InboxMessage {
-                id: r.int(0)?,
-                app_id: r.int(1)?,
-                folder: r.text(2)?,
-                title: r.text(3)?,
-                body: r.text(4)?,
-                page: r.opt_text(5)?,
-                created_at: r.int(6)?,
-            })
-        })
+        .map(inbox_message)
         .collect()
     }
 }
@@ -255,8 +291,9 @@ impl CustomerServiceStore for Db {
             vec![d.app_id.into(), d.user_id.into(), d.now.into()],
         )
         .or_abort(1);
-        let message = inbox_step(d);
-        match self.script(vec![spend, message]).await? {
+        let mut steps = vec![spend];
+        steps.extend(delivery_steps(d));
+        match self.script(steps).await? {
             Outcome::Done(r) => Ok(Ok(delivered_id(r)?)),
             Outcome::Aborted(_) => {
                 let open = self
@@ -300,8 +337,9 @@ impl FormGrantStore for Db {
             vec![form_id.into(), d.app_id.into(), d.user_id.into(), d.now.into()],
         )
         .or_abort(1);
-        let message = inbox_step(d);
-        match self.script(vec![spend, message]).await? {
+        let mut steps = vec![spend];
+        steps.extend(delivery_steps(d));
+        match self.script(steps).await? {
             Outcome::Done(r) => Ok(Ok(delivered_id(r)?)),
             Outcome::Aborted(_) => {
                 let used = self
@@ -313,6 +351,100 @@ impl FormGrantStore for Db {
                     .is_some();
                 Ok(Err(if used { FormRefusal::Used } else { FormRefusal::Invalid }))
             }
+        }
+    }
+}
+
+use openmini_core::reach::store::{InboxFilter, InboxStore, Reaction};
+
+#[async_trait]
+impl InboxStore for Db {
+    async fn inbox_messages(&self, user_id: i64, f: &InboxFilter, limit: i64) -> R<Vec<InboxMessage>> {
+        self.rows(
+            concat!(
+                "SELECT ",
+                inbox_cols!(),
+                " FROM inbox WHERE user_id = $1 AND ($2 = '' OR folder = $2) AND ($3 = 0 OR app_id = $3) \
+                 AND id < $4 AND id > $5 ORDER BY id DESC LIMIT $6"
+            ),
+            vec![
+                user_id.into(),
+                f.folder.as_deref().unwrap_or("").into(),
+                f.app_id.unwrap_or(0).into(),
+                f.before.unwrap_or(i64::MAX).into(),
+                f.after.unwrap_or(0).into(),
+                limit.into(),
+            ],
+        )
+        .await?
+        .iter()
+        .map(inbox_message)
+        .collect()
+    }
+
+    async fn inbox_message(&self, user_id: i64, id: i64) -> R<Option<InboxMessage>> {
+        self.row(concat!("SELECT ", inbox_cols!(), " FROM inbox WHERE user_id = $1 AND id = $2"), vec![user_id.into(), id.into()])
+            .await?
+            .as_ref()
+            .map(inbox_message)
+            .transpose()
+    }
+
+    async fn unread(&self, user_id: i64) -> R<Vec<(String, i64)>> {
+        self.rows(
+            "SELECT folder, COUNT(*) FROM inbox WHERE user_id = $1 AND read_at IS NULL GROUP BY folder ORDER BY folder",
+            vec![user_id.into()],
+        )
+        .await?
+        .iter()
+        .map(|r| Ok((r.text(0)?, r.int(1)?)))
+        .collect()
+    }
+
+    async fn react(&self, user_id: i64, id: i64, reaction: Reaction, now: i64) -> R<bool> {
+        let sql = match reaction {
+            Reaction::Read => "UPDATE inbox SET read_at = $3 WHERE user_id = $1 AND id = $2 AND read_at IS NULL",
+            Reaction::Clicked => {
+                "UPDATE inbox SET clicked_at = $3, read_at = COALESCE(read_at, $3) \
+                 WHERE user_id = $1 AND id = $2 AND clicked_at IS NULL"
+            }
+            Reaction::Complained => {
+                "UPDATE inbox SET complained_at = $3, read_at = COALESCE(read_at, $3) \
+                 WHERE user_id = $1 AND id = $2 AND complained_at IS NULL"
+            }
+        };
+        Ok(self.write(sql, vec![user_id.into(), id.into(), now.into()]).await?.changed == 1)
+    }
+
+    async fn mark_all_read(&self, user_id: i64, folder: Option<&str>, up_to: i64, now: i64) -> R<u64> {
+        Ok(self
+            .write(
+                "UPDATE inbox SET read_at = $4 WHERE user_id = $1 AND read_at IS NULL AND ($2 = '' OR folder = $2) AND id <= $3",
+                vec![user_id.into(), folder.unwrap_or("").into(), up_to.into(), now.into()],
+            )
+            .await?
+            .changed)
+    }
+
+    async fn user_wrote(&self, d: &Delivery<'_>, sends: i64, expires_at: i64) -> R<i64> {
+        let mut steps = vec![Step::new(
+            "INSERT INTO cs_windows (app_id, user_id, remaining, expires_at, last_action_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (app_id, user_id) DO UPDATE SET remaining = excluded.remaining, \
+               expires_at = excluded.expires_at, last_action_at = excluded.last_action_at",
+            vec![d.app_id.into(), d.user_id.into(), sends.into(), expires_at.into(), d.now.into()],
+        )];
+        if let Some(e) = &d.event {
+            steps.push(outbox_step(d.app_id, e, d.now));
+        }
+        // The user's own line: from the user, and read already.
+        steps.push(Step::new(
+            "INSERT INTO inbox (user_id, app_id, folder, title, body, created_at, read_at, msgid, from_user) \
+             VALUES ($1, $2, $3, $4, $5, $6, $6, $7, 1) RETURNING id",
+            vec![d.user_id.into(), d.app_id.into(), d.folder.into(), d.title.into(), d.body.into(), d.now.into(), d.msgid.into()],
+        ));
+        match self.script(steps).await? {
+            Outcome::Done(r) => delivered_id(r),
+            Outcome::Aborted(_) => Ok(0),
         }
     }
 }

@@ -33,11 +33,11 @@ async fn private(c: &Ctx, app: &App, kind: i64) -> (String, Value) {
 async fn grant(c: &Ctx, app: &App, user: i64, ids: &[&str], accepted: &[&str]) -> Result<Vec<(String, &'static str)>, openmini_core::ApiError> {
     let ids: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
     let acc: Vec<String> = accepted.iter().map(|s| s.to_string()).collect();
-    subscribe::consent(&c.db, &c.db, app.id, user, &ids, &acc, c.id.now()).await
+    subscribe::consent(&c.db, &c.db, app.id, user, &ids, &acc, None, c.id.now()).await
 }
 
 async fn send(c: &Ctx, app: &App, user: i64, id: &str, data: &Value) -> Result<i64, openmini_core::ApiError> {
-    subscribe::send(&c.db, &c.db, app.id, user, Some(id), Some("pages/order/detail?id=1"), Some(data), c.id.now()).await
+    subscribe::send(&c.db, &c.db, app.id, user, None, Some(id), Some("pages/order/detail?id=1"), Some(data), c.id.now()).await
 }
 
 both!(one_time_grants_allow_exactly_one_send_each, |c: Ctx| async move {
@@ -100,7 +100,7 @@ both!(consent_and_send_errors, |c: Ctx| async move {
     assert_eq!(grant(&c, &app, u.id, &[&one, &long], &[]).await.unwrap_err().code, Code::MixedTemplateTypes);
     // Another app's template is not this app's.
     let (other, _) = c.app(AppKind::Miniprogram, None).await;
-    assert_eq!(subscribe::consent(&c.db, &c.db, other.id, u.id, std::slice::from_ref(&one), &[], c.id.now()).await.unwrap_err().code, Code::NoTemplate);
+    assert_eq!(subscribe::consent(&c.db, &c.db, other.id, u.id, std::slice::from_ref(&one), &[], None, c.id.now()).await.unwrap_err().code, Code::NoTemplate);
     grant(&c, &app, u.id, &[&one], &[&one]).await.unwrap();
     // Bad values name the field; nothing is spent.
     let field = data.as_object().unwrap().keys().next().unwrap().clone();
@@ -112,7 +112,7 @@ both!(consent_and_send_errors, |c: Ctx| async move {
     let mut missing = data.clone();
     missing.as_object_mut().unwrap().remove(&field);
     assert_eq!(send(&c, &app, u.id, &one, &missing).await.unwrap_err().code, Code::ArgumentInvalid);
-    let e = subscribe::send(&c.db, &c.db, app.id, u.id, Some(&one), Some("/abs"), Some(&data), c.id.now()).await.unwrap_err();
+    let e = subscribe::send(&c.db, &c.db, app.id, u.id, None, Some(&one), Some("/abs"), Some(&data), c.id.now()).await.unwrap_err();
     assert_eq!(e.code, Code::InvalidPage);
     assert_eq!(send(&c, &app, u.id, "unknown", &data).await.unwrap_err().code, Code::InvalidTemplateId);
     assert!(send(&c, &app, u.id, &one, &data).await.is_ok(), "the grant was untouched by the refusals");
@@ -150,7 +150,7 @@ async fn race_for_grants(c: Ctx) {
         let (t, s) = stores[i % 2].clone();
         let (id, data, now, app_id) = (id.clone(), data.clone(), c.id.now(), app.id);
         tasks.push(tokio::spawn(async move {
-            subscribe::send(t.as_ref(), s.as_ref(), app_id, u.id, Some(&id), None, Some(&data), now).await
+            subscribe::send(t.as_ref(), s.as_ref(), app_id, u.id, None, Some(&id), None, Some(&data), now).await
         }));
     }
     let mut ok = 0;

@@ -116,6 +116,10 @@ impl Identity {
         self.clock.now_ms()
     }
 
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+
     pub fn policy(&self) -> &Policy {
         &self.policy
     }

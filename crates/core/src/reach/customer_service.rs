@@ -82,9 +82,11 @@ pub async fn send(store: &dyn CustomerServiceStore, app_id: i64, user_id: i64, m
         body: &body,
         page: None,
         now,
+        msgid: super::new_msgid(),
+        event: None,
     };
     match store.cs_deliver(&d).await? {
-        Ok(id) => Ok(id),
+        Ok(_) => Ok(d.msgid),
         Err(CsRefusal::OutOfTime) => Err(Code::ResponseOutOfTime.into()),
         Err(CsRefusal::OutOfQuota) => Err(Code::OutOfSendQuota.into()),
     }

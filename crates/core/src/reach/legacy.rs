@@ -43,8 +43,9 @@ pub async fn send(
 ) -> Result<i64, ApiError> {
     let form_id = form_id.filter(|f| !f.is_empty() && f.len() <= 64).ok_or(Code::InvalidFormId)?;
     let m = compose(tpls, app_id, template_id, page, data).await?;
-    match forms.form_deliver(form_id, &m.delivery(app_id, user_id, now)).await? {
-        Ok(id) => Ok(id),
+    let d = m.delivery(app_id, user_id, now);
+    match forms.form_deliver(form_id, &d).await? {
+        Ok(_) => Ok(d.msgid),
         Err(FormRefusal::Invalid) => Err(Code::InvalidFormId.into()),
         Err(FormRefusal::Used) => Err(Code::FormIdUsed.into()),
     }

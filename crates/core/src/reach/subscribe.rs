@@ -6,15 +6,20 @@
 use super::keywords::Rule;
 use super::library::library;
 use super::store::{Answer, Delivery, SubscriptionStore, TemplateStore};
+use super::events::{self, Party};
 use super::templates;
 use crate::error::{ApiError, Code};
 use serde_json::{json, Value};
+
+/// `PopupScene` of the consent event: 0, the dialog a mini program opened.
+pub const POPUP_SCENE: i64 = 0;
 
 /// Template ids one consent dialog may ask for.
 pub const MAX_TMPL_IDS: usize = 5;
 
 /// Records the user's answers to a consent dialog; returns each id's result
 /// (`accept` or `reject`). `accepted` lists the ids the user accepted.
+#[allow(clippy::too_many_arguments)]
 pub async fn consent(
     tpls: &dyn TemplateStore,
     subs: &dyn SubscriptionStore,
@@ -22,6 +27,7 @@ pub async fn consent(
     user_id: i64,
     tmpl_ids: &[String],
     accepted: &[String],
+    party: Option<&Party>,
     now: i64,
 ) -> Result<Vec<(String, &'static str)>, ApiError> {
     if tmpl_ids.is_empty() {
@@ -43,12 +49,14 @@ pub async fn consent(
     if answers.iter().any(|a| a.kind != answers[0].kind) {
         return Err(Code::MixedTemplateTypes.into());
     }
-    subs.record_consent(app_id, user_id, &answers, now).await?;
-    Ok(answers.iter().map(|a| (a.pri_tmpl_id.clone(), if a.accepted { "accept" } else { "reject" })).collect())
+    let results: Vec<_> = answers.iter().map(|a| (a.pri_tmpl_id.clone(), if a.accepted { "accept" } else { "reject" })).collect();
+    let event = party.map(|p| events::popup(p, now, &results, POPUP_SCENE));
+    subs.record_consent(app_id, user_id, &answers, event.as_ref(), now).await?;
+    Ok(results)
 }
 
 /// `page`: a path inside the mini program, with an optional query; no leading `/`.
-fn check_page(page: Option<&str>) -> Result<Option<&str>, ApiError> {
+pub(crate) fn check_page(page: Option<&str>) -> Result<Option<&str>, ApiError> {
     match page.filter(|p| !p.is_empty()) {
         None => Ok(None),
         Some(p) if p.len() <= 1024 && !p.starts_with('/') && p.chars().all(|c| c.is_ascii_graphic()) => Ok(Some(p)),
@@ -90,6 +98,8 @@ impl Composed {
             body: &self.body,
             page: self.page.as_deref(),
             now,
+            msgid: super::new_msgid(),
+            event: None,
         }
     }
 }
@@ -127,18 +137,23 @@ pub async fn compose(
 }
 
 /// `subscribe/send` for a known recipient: validates, then spends a grant and delivers
-/// atomically. Returns the message id.
+/// atomically, with the `subscribe_msg_sent_event` for the developer's server (if
+/// `party` is given). Returns the message id.
 #[allow(clippy::too_many_arguments)]
 pub async fn send(
     tpls: &dyn TemplateStore,
     subs: &dyn SubscriptionStore,
     app_id: i64,
     user_id: i64,
+    party: Option<&Party>,
     template_id: Option<&str>,
     page: Option<&str>,
     data: Option<&Value>,
     now: i64,
 ) -> Result<i64, ApiError> {
     let m = compose(tpls, app_id, template_id, page, data).await?;
-    subs.deliver(&m.delivery(app_id, user_id, now)).await?.ok_or_else(|| Code::UserRefused.into())
+    let mut d = m.delivery(app_id, user_id, now);
+    d.event = party.map(|p| events::sent(p, now, &m.pri_tmpl_id, d.msgid));
+    subs.deliver(&d).await?.ok_or(Code::UserRefused)?;
+    Ok(d.msgid)
 }

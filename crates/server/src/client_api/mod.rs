@@ -3,6 +3,7 @@
 //! same table, with 400/401/403/404/429/503 as fits.
 
 mod auth;
+mod inbox;
 mod subscriptions;
 
 use crate::open_api::reply::{json, rid};
@@ -35,7 +36,16 @@ pub fn router() -> Router<AppState> {
         .route("/client/v1/apps/{appid}/cs/enter", post(subscriptions::cs_enter))
         .route("/client/v1/apps/{appid}/forms", post(subscriptions::form))
         .route("/client/v1/apps/{appid}/payments", post(subscriptions::payment))
-        .route("/client/v1/inbox", get(subscriptions::inbox))
+        .route("/client/v1/inbox", get(inbox::list))
+        .route("/client/v1/inbox/stream", get(inbox::stream))
+        .route("/client/v1/inbox/read", post(inbox::read_all))
+        .route("/client/v1/inbox/{id}/read", post(inbox::read))
+        .route("/client/v1/inbox/{id}/open", post(inbox::open))
+        .route("/client/v1/inbox/{id}/complain", post(inbox::complain))
+        .route("/client/v1/inbox/{id}/stop", post(inbox::stop))
+        .route("/client/v1/my-apps", get(inbox::my_apps))
+        .route("/client/v1/my-apps/{appid}", post(inbox::add_my_app).delete(inbox::remove_my_app))
+        .route("/client/v1/apps/{appid}/push", post(inbox::push_switch))
 }
 
 /// A client-API error.
@@ -45,6 +55,12 @@ pub struct ClientError(pub ApiError);
 impl From<ApiError> for ClientError {
     fn from(e: ApiError) -> Self {
         ClientError(e)
+    }
+}
+
+impl From<openmini_core::identity::StoreError> for ClientError {
+    fn from(e: openmini_core::identity::StoreError) -> Self {
+        ClientError(e.into())
     }
 }
 

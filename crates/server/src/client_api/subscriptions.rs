@@ -7,8 +7,9 @@ use super::{Body, ClientReply};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::Json;
-use openmini_core::reach::store::SubscriptionStore;
-use openmini_core::reach::{customer_service, legacy, subscribe};
+use crate::open_api::party;
+use openmini_core::reach::store::{OutboxStore, PushStore, SubscriptionStore};
+use openmini_core::reach::{customer_service, events, inbox, legacy, subscribe};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -31,7 +32,9 @@ pub struct Consent {
 pub async fn consent(State(s): State<AppState>, u: ClientUser, Path(appid): Path<String>, Body(b): Body<Consent>) -> ClientReply {
     let app = s.identity.app_param(Some(&appid)).await?;
     s.identity.spend_tap(&app, u.session.user_id, &b.tap).await?;
-    let results = subscribe::consent(&s.db, &s.db, app.id, u.session.user_id, &b.tmpl_ids, &b.accepted, s.identity.now()).await?;
+    let party = party(&s, &app, u.session.user_id);
+    let results = subscribe::consent(&s.db, &s.db, app.id, u.session.user_id, &b.tmpl_ids, &b.accepted, Some(&party), s.identity.now()).await?;
+    s.outbox_wake.notify_one();
     let mut out = json!({ "errMsg": "requestSubscribeMessage:ok" });
     for (id, result) in results {
         out[id] = Value::from(result);
@@ -41,13 +44,15 @@ pub async fn consent(State(s): State<AppState>, u: ClientUser, Path(appid): Path
 
 pub async fn list(State(s): State<AppState>, u: ClientUser, Path(appid): Path<String>) -> ClientReply {
     let app = s.identity.app_param(Some(&appid)).await?;
-    let grants = s.db.grants(app.id, u.session.user_id).await.map_err(openmini_core::ApiError::from)?;
-    let off = s.db.switched_off(app.id, u.session.user_id).await.map_err(openmini_core::ApiError::from)?;
+    let grants = s.db.grants(app.id, u.session.user_id).await?;
+    let off = s.db.switched_off(app.id, u.session.user_id).await?;
+    let (added, refused) = s.db.push_state(app.id, u.session.user_id).await?;
     let grants: Vec<_> = grants
         .into_iter()
         .map(|g| json!({ "priTmplId": g.pri_tmpl_id, "type": g.kind, "remaining": g.remaining, "active": g.active }))
         .collect();
-    Ok(Json(json!({ "enabled": !off, "grants": grants })))
+    let push = json!({ "added": added, "enabled": !refused });
+    Ok(Json(json!({ "enabled": !off, "grants": grants, "push": push })))
 }
 
 #[derive(Deserialize)]
@@ -58,7 +63,13 @@ pub struct Withdraw {
 
 pub async fn withdraw(State(s): State<AppState>, u: ClientUser, Path(appid): Path<String>, Body(b): Body<Withdraw>) -> ClientReply {
     let app = s.identity.app_param(Some(&appid)).await?;
-    let done = s.db.withdraw(app.id, u.session.user_id, &b.pri_tmpl_id, s.identity.now()).await.map_err(openmini_core::ApiError::from)?;
+    let now = s.identity.now();
+    let done = s.db.withdraw(app.id, u.session.user_id, &b.pri_tmpl_id, now).await?;
+    if done {
+        let e = events::change(&party(&s, &app, u.session.user_id), now, &[(b.pri_tmpl_id.clone(), "reject")]);
+        s.db.enqueue(app.id, &e, now).await?;
+        s.outbox_wake.notify_one();
+    }
     Ok(Json(json!({ "ok": done })))
 }
 
@@ -69,23 +80,43 @@ pub struct Switch {
 
 pub async fn switch(State(s): State<AppState>, u: ClientUser, Path(appid): Path<String>, Body(b): Body<Switch>) -> ClientReply {
     let app = s.identity.app_param(Some(&appid)).await?;
-    s.db.set_switch(app.id, u.session.user_id, !b.enabled, s.identity.now()).await.map_err(openmini_core::ApiError::from)?;
+    let now = s.identity.now();
+    s.db.set_switch(app.id, u.session.user_id, !b.enabled, now).await?;
+    // The developer hears of every template the switch affects.
+    let status = if b.enabled { "accept" } else { "reject" };
+    let changes: Vec<_> = s.db.grants(app.id, u.session.user_id).await?.into_iter().map(|g| (g.pri_tmpl_id, status)).collect();
+    if !changes.is_empty() {
+        s.db.enqueue(app.id, &events::change(&party(&s, &app, u.session.user_id), now, &changes), now).await?;
+        s.outbox_wake.notify_one();
+    }
     Ok(Json(json!({ "enabled": b.enabled })))
 }
 
-/// The user writes to the app's customer service: 5 replies allowed within 48 h.
-pub async fn cs_message(State(s): State<AppState>, u: ClientUser, Path(appid): Path<String>) -> ClientReply {
-    cs_action(&s, &u, &appid, customer_service::UserAction::Message).await
+#[derive(Deserialize)]
+pub struct UserLine {
+    content: String,
+}
+
+/// The user writes to the app's customer service (from the inbox or the mini program):
+/// the line joins the conversation, 5 replies are allowed within 48 h, and the
+/// developer's server gets the message.
+pub async fn cs_message(State(s): State<AppState>, u: ClientUser, Path(appid): Path<String>, Body(b): Body<UserLine>) -> ClientReply {
+    let app = s.identity.app_param(Some(&appid)).await?;
+    let (now, user_id) = (s.identity.now(), u.session.user_id);
+    let p = party(&s, &app, user_id);
+    let msgid = inbox::write(&s.db, app.id, user_id, &b.content, |id| events::text(&p, now, &b.content, id), now).await?;
+    s.hub.notify(user_id);
+    s.outbox_wake.notify_one();
+    Ok(Json(json!({ "ok": true, "msgid": msgid })))
 }
 
 /// The user enters the app's service session: 2 replies allowed within 1 minute.
 pub async fn cs_enter(State(s): State<AppState>, u: ClientUser, Path(appid): Path<String>) -> ClientReply {
-    cs_action(&s, &u, &appid, customer_service::UserAction::Entered).await
-}
-
-async fn cs_action(s: &AppState, u: &ClientUser, appid: &str, action: customer_service::UserAction) -> ClientReply {
-    let app = s.identity.app_param(Some(appid)).await?;
-    customer_service::user_acted(&s.db, app.id, u.session.user_id, action, s.identity.now()).await?;
+    let app = s.identity.app_param(Some(&appid)).await?;
+    let (now, user_id) = (s.identity.now(), u.session.user_id);
+    customer_service::user_acted(&s.db, app.id, user_id, customer_service::UserAction::Entered, now).await?;
+    s.db.enqueue(app.id, &events::entered_session(&party(&s, &app, user_id), now), now).await?;
+    s.outbox_wake.notify_one();
     Ok(Json(json!({ "ok": true })))
 }
 
@@ -103,16 +134,4 @@ pub async fn payment(State(s): State<AppState>, u: ClientUser, Path(appid): Path
     let app = s.identity.app_param(Some(&appid)).await?;
     let id = legacy::record_payment(&s.db, app.id, u.session.user_id, s.identity.now()).await?;
     Ok(Json(json!({ "prepay_id": id })))
-}
-
-pub async fn inbox(State(s): State<AppState>, u: ClientUser) -> ClientReply {
-    let msgs = s.db.inbox(u.session.user_id, 100).await.map_err(openmini_core::ApiError::from)?;
-    let msgs: Vec<_> = msgs
-        .into_iter()
-        .map(|m| {
-            let body: Value = serde_json::from_str(&m.body).unwrap_or(Value::Null);
-            json!({ "id": m.id, "appId": m.app_id, "folder": m.folder, "title": m.title, "body": body, "page": m.page, "createdAt": m.created_at })
-        })
-        .collect();
-    Ok(Json(json!({ "messages": msgs })))
 }

@@ -4,6 +4,7 @@
 mod custom;
 mod login;
 mod open_account;
+mod push;
 pub mod reply;
 pub mod request;
 mod subscribe;
@@ -13,6 +14,9 @@ mod tokens;
 use crate::state::AppState;
 use axum::routing::{get, post};
 use axum::Router;
+use openmini_core::identity::App;
+use openmini_core::reach::events::{self, Party};
+use openmini_core::{ApiError, Code};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -37,4 +41,25 @@ pub fn router() -> Router<AppState> {
         .route("/cgi-bin/message/custom/business/typing", post(custom::typing))
         .route("/wxaapi/newtmpl/gettemplate", get(templates::list))
         .route("/wxaapi/newtmpl/deltemplate", post(templates::delete))
+        .route("/wxa/push/send", post(push::send))
+        .route("/wxa/push/getallowance", get(push::allowance))
+        .route("/wxa/push/campaign/create", post(push::campaign_create))
+        .route("/wxa/push/campaign/get", get(push::campaign_get).post(push::campaign_get))
+        .route("/wxa/server/set", post(push::server_set))
+        .route("/wxa/server/get", get(push::server_get))
+        .route("/wxa/server/deliveries", get(push::deliveries))
+}
+
+/// The calling app and the recipient: an openid of that app (another app's openid is
+/// simply unknown here, so an app can never reach another app's users).
+pub(crate) async fn recipient(s: &AppState, r: &request::OpenRequest) -> Result<(App, i64), ApiError> {
+    let app = s.identity.authenticate(r.q("access_token")).await?;
+    let touser = r.b_str("touser")?.filter(|t| !t.is_empty() && t.len() <= 64).ok_or(Code::InvalidOpenid)?;
+    let user = s.identity.store().app_user_by_openid(app.id, &touser).await?.ok_or(Code::InvalidOpenid)?;
+    Ok((app, user.user_id))
+}
+
+/// Who events about `user_id` in `app` are from and to.
+pub(crate) fn party(s: &AppState, app: &App, user_id: i64) -> Party {
+    Party { to_user_name: events::original_id(&app.appid), openid: s.identity.keys().openid(&app.appid, user_id) }
 }

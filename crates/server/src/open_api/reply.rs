@@ -17,6 +17,12 @@ impl From<ApiError> for Failure {
     }
 }
 
+impl From<openmini_core::identity::StoreError> for Failure {
+    fn from(e: openmini_core::identity::StoreError) -> Self {
+        Failure(e.into())
+    }
+}
+
 impl From<Code> for Failure {
     fn from(c: Code) -> Self {
         Failure(ApiError::new(c))

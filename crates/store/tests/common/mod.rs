@@ -91,6 +91,14 @@ impl Ctx {
         self.id.create_app(subject, kind, "App", open_appid).await.unwrap()
     }
 
+    /// A user who has logged in to `app` (an app user, with an openid there).
+    pub async fn app_user(&self, app: &App, secret: &str) -> User {
+        let u = self.user().await;
+        let code = self.id.mint_login_code(&app.appid, u.id).await.unwrap();
+        self.id.code_to_session(Some(&app.appid), Some(secret), Some(&code), Some("authorization_code")).await.unwrap();
+        u
+    }
+
     pub async fn user(&self) -> User {
         let n = SEQ.fetch_add(1, Ordering::SeqCst);
         self.id.create_user(&format!("139{:08}", n % 100_000_000), Some("Test")).await.unwrap()
