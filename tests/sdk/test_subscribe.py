@@ -119,11 +119,14 @@ def test_customer_service_window_through_wechatpy(server, world, wechat, http):
     assert third.value.errcode == 45047
 
     # The user writes: 5 more, and typing is allowed right after.
-    json_of(http.post(f"/client/v1/apps/{app.appid}/cs/messages", json={"content": "在吗？"}, headers=auth))
+    json_of(http.post(f"/client/v1/apps/{app.appid}/cs/messages", {"content": "在吗？"}, headers=auth))
     client.message.send_text(openid, "收到")
     inbox = requests.get(server.base_url + "/client/v1/inbox", headers=auth, timeout=10).json()["messages"]
-    assert [m["folder"] for m in inbox] == ["customer_service"] * 3
+    # The conversation: the app's 2 replies, the user's line, the app's answer.
+    assert [m["folder"] for m in inbox] == ["customer_service"] * 4
+    assert [m["fromUser"] for m in inbox] == [False, True, False, False]
     assert inbox[0]["body"] == {"content": "收到"}
+    assert inbox[1]["body"] == {"content": "在吗？"} and inbox[1]["read"]
 
 
 def test_legacy_template_message_with_a_form_id(server, world, wechat, http):
