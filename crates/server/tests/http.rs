@@ -216,6 +216,14 @@ mod hostile_input {
         ("POST", "/wxaapi/newtmpl/deltemplate"),
         ("POST", "/client/v1/signin/start"),
         ("POST", "/client/v1/signin/verify"),
+        ("POST", "/wxa/push/send"),
+        ("GET", "/wxa/push/getallowance"),
+        ("POST", "/wxa/push/campaign/create"),
+        ("GET", "/wxa/push/campaign/get"),
+        ("POST", "/wxa/server/set"),
+        ("GET", "/wxa/server/deliveries"),
+        ("GET", "/client/v1/inbox"),
+        ("POST", "/client/v1/inbox/1/open"),
     ];
 
     fn query() -> impl Strategy<Value = String> {
@@ -285,6 +293,63 @@ mod hostile_input {
         let r = rt.block_on(get(&a.router, &format!("/cgi-bin/token?grant_type=client_credential&appid={}&secret={}", a.appid, a.secret)));
         assert!(r.json()["access_token"].is_string());
     }
+}
+
+/// With a valid token, garbage in every field of the reach endpoints: typed errors,
+/// never a 5xx, and no campaign, server setting or message comes of it.
+#[test]
+fn authenticated_garbage_to_reach_endpoints() {
+    use proptest::prelude::*;
+    use openmini_core::reach::store::{CampaignStore, InboxFilter, InboxStore, OutboxStore};
+    const PATHS: &[&str] = &[
+        "/wxa/push/send",
+        "/wxa/push/campaign/create",
+        "/wxa/server/set",
+        "/cgi-bin/message/subscribe/send",
+        "/cgi-bin/message/custom/send",
+        "/cgi-bin/message/wxopen/template/send",
+    ];
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let a = rt.block_on(app());
+    let v = rt.block_on(get(&a.router, &format!("/cgi-bin/token?grant_type=client_credential&appid={}&secret={}", a.appid, a.secret))).json();
+    let token = v["access_token"].as_str().unwrap().to_string();
+    let value = prop_oneof![
+        Just(Value::Null),
+        any::<i64>().prop_map(Value::from),
+        any::<bool>().prop_map(Value::from),
+        ".{0,30}".prop_map(Value::from),
+        "[a-z]{500,3000}".prop_map(Value::from),
+        Just(json!(["x", 1, null])),
+        Just(json!({"value": {"nested": true}})),
+        Just(json!({"thing1": {"value": "x".repeat(100)}})),
+    ];
+    let key = prop_oneof![
+        Just("touser"), Just("title"), Just("content"), Just("page"), Just("kind"), Just("template_id"),
+        Just("data"), Just("url"), Just("token"), Just("encoding_aes_key"), Just("format"), Just("mode"),
+        Just("msgtype"), Just("text"), Just("form_id"), Just("campaign_id"),
+    ];
+    let body = proptest::collection::vec((key, value), 0..8).prop_map(|kv| {
+        let mut m = serde_json::Map::new();
+        for (k, v) in kv {
+            m.insert(k.to_string(), v);
+        }
+        Value::Object(m).to_string()
+    });
+    let mut runner = proptest::test_runner::TestRunner::new(proptest::test_runner::Config { cases: 300, ..Default::default() });
+    runner
+        .run(&(0..PATHS.len(), body), |(i, b)| {
+            let uri = format!("{}?access_token={token}", PATHS[i]);
+            let r = rt.block_on(send(&a.router, "POST", &uri, &[], b.clone()));
+            prop_assert_eq!(r.status, StatusCode::OK, "{} {}", uri, b);
+            let v = r.json();
+            prop_assert!(v["errcode"].as_i64().is_some_and(|c| c != 0 && c != -1), "{} {} -> {}", PATHS[i], b, v);
+            Ok(())
+        })
+        .unwrap();
+    let app = rt.block_on(a.state.identity.store().app_by_appid(&a.appid)).unwrap().unwrap();
+    assert!(rt.block_on(a.state.db.campaign(1)).unwrap().is_none());
+    assert!(rt.block_on(a.state.db.server(app.id)).unwrap().is_none());
+    assert!(rt.block_on(a.state.db.inbox_messages(a.user, &InboxFilter::default(), 10)).unwrap().is_empty());
 }
 
 #[tokio::test]
