@@ -4,6 +4,8 @@
 use crate::StoreArgs;
 use clap::Subcommand;
 use openmini_core::identity::AppKind;
+use openmini_core::reach::push;
+use openmini_core::reach::store::OutboxStore;
 use openmini_core::SystemClock;
 use openmini_server::config::Config;
 use openmini_server::{open_platform, seed, telemetry, Platform};
@@ -60,6 +62,30 @@ pub enum AppCmd {
     },
     /// List apps.
     List,
+    /// This week's push allowance of an app and the figures that set it.
+    Allowance {
+        #[arg(long)]
+        app: String,
+    },
+    /// The app's delivery log of pushes to its developer server, newest first.
+    Deliveries {
+        #[arg(long)]
+        app: String,
+        #[arg(long, default_value_t = 20)]
+        limit: i64,
+    },
+    /// Add synthetic users for load tests: logged in to the app and, unless --no-add,
+    /// with it in "My mini programs". Marked synthetic (country code 0).
+    #[command(name = "seed-users")]
+    SeedUsers {
+        #[arg(long)]
+        app: String,
+        #[arg(long)]
+        count: i64,
+        /// Do not add the app to the users' "My mini programs".
+        #[arg(long)]
+        no_add: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -179,8 +205,75 @@ pub async fn app(cmd: AppCmd, store: &StoreArgs) -> anyhow::Result<()> {
                 .join("\n");
             out(store, json!({ "apps": apps }), text);
         }
+        AppCmd::Allowance { app } => {
+            let cfg = store.config(None, None)?;
+            let app = p.identity.app_param(Some(&app)).await.map_err(api)?;
+            let a = push::allowance(&p.db, &cfg.reach.push, app.id, p.identity.now()).await.map_err(api)?;
+            let f = &a.figures;
+            let text = format!(
+                "week of {}: {} push(es) per user (last week {}); {}\n  last {} week(s): {} pushes to {} users, {} clicks ({} effective), {} complaints, {} refusals\n  refusal share {:.2}%  complaint rate {:.3}%  effective CTR {:.2}%",
+                push::week_label(a.week), a.allowance, a.previous, a.reason, cfg.reach.push.lookback_weeks,
+                f.sent, f.recipients, f.clicks, f.effective_clicks, f.complaints, f.refusals,
+                a.refusal_share * 100.0, a.complaint_rate * 100.0, a.effective_ctr * 100.0
+            );
+            out(store, serde_json::to_value(&a)?, text);
+        }
+        AppCmd::Deliveries { app, limit } => {
+            let app = p.identity.app_param(Some(&app)).await.map_err(api)?;
+            let items = p.db.deliveries(app.id, limit.clamp(1, 1000)).await?;
+            let text = items
+                .iter()
+                .map(|i| {
+                    format!(
+                        "{:<8} {:<28} {:<9} attempts {:<2} status {:<4} {}",
+                        i.id, i.kind, i.state, i.attempts,
+                        i.last_status.map_or("-".into(), |s| s.to_string()),
+                        i.last_error.as_deref().unwrap_or("")
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            let v: Vec<Value> = items
+                .iter()
+                .map(|i| json!({ "id": i.id, "kind": i.kind, "state": i.state, "attempts": i.attempts, "last_status": i.last_status, "last_error": i.last_error, "created_at": i.created_at, "delivered_at": i.delivered_at }))
+                .collect();
+            out(store, json!({ "deliveries": v }), if text.is_empty() { "no deliveries".into() } else { text });
+        }
+        AppCmd::SeedUsers { app, count, no_add } => {
+            anyhow::ensure!((1..=10_000_000).contains(&count), "count must be 1..=10000000");
+            let app = p.identity.app_param(Some(&app)).await.map_err(api)?;
+            let tag = hex::encode(openmini_core::keys::random_bytes::<4>());
+            let (mut first, mut last) = (None, 0);
+            let chunk = 50_000;
+            let mut from = 1;
+            while from <= count {
+                let to = (from + chunk - 1).min(count);
+                let (lo, hi) = p.db.seed_load_users(app.id, &tag, from, to, !no_add, p.identity.now()).await?;
+                first.get_or_insert(lo);
+                last = hi;
+                if !store.json {
+                    eprint!("\r{}", progress_bar(to, count));
+                }
+                from = to + 1;
+            }
+            if !store.json {
+                eprintln!();
+            }
+            out(
+                store,
+                json!({ "appid": app.appid, "count": count, "first_user": first, "last_user": last, "tag": tag }),
+                format!("{count} synthetic users (ids {}..={last}) logged in to {}", first.unwrap_or(0), app.appid),
+            );
+        }
     }
     Ok(())
+}
+
+/// `[#########-----------]  45% 45000/100000` for long CLI work.
+pub fn progress_bar(done: i64, total: i64) -> String {
+    let width = 30;
+    let filled = if total > 0 { (done * width / total) as usize } else { width as usize };
+    format!("[{}{}] {:>3}% {done}/{total}", "#".repeat(filled), "-".repeat(width as usize - filled), if total > 0 { done * 100 / total } else { 100 })
 }
 
 pub async fn host_app(cmd: HostAppCmd, store: &StoreArgs) -> anyhow::Result<()> {

@@ -34,20 +34,43 @@ pub enum Workload {
         #[arg(long)]
         json: bool,
     },
+    /// Quota-checked sends (subscribe/send spending one-time grants, customer-service
+    /// sends in their windows) and a campaign fan-out to 1M users (100k with --quick).
+    Reach {
+        /// Short run (well under a minute).
+        #[arg(long)]
+        quick: bool,
+        /// Database URL; default is SQLite in a temporary folder. With postgres:// the
+        /// bench works in a fresh schema and drops it afterwards.
+        #[arg(long)]
+        database: Option<String>,
+        /// Concurrent clients.
+        #[arg(long, default_value_t = 32)]
+        clients: usize,
+        /// Seconds per phase (default 5 with --quick, 15 otherwise).
+        #[arg(long)]
+        seconds: Option<u64>,
+        /// Users of the fan-out (default 1,000,000; 100,000 with --quick).
+        #[arg(long)]
+        fanout_users: Option<i64>,
+        /// Print the figures as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
-struct Phase {
-    ops: u64,
-    errors: u64,
-    secs: f64,
-    lat_us: Vec<u64>,
+pub(crate) struct Phase {
+    pub(crate) ops: u64,
+    pub(crate) errors: u64,
+    pub(crate) secs: f64,
+    pub(crate) lat_us: Vec<u64>,
 }
 
 impl Phase {
-    fn rate(&self) -> f64 {
+    pub(crate) fn rate(&self) -> f64 {
         self.ops as f64 / self.secs
     }
-    fn pct_ms(&self, p: f64) -> f64 {
+    pub(crate) fn pct_ms(&self, p: f64) -> f64 {
         if self.lat_us.is_empty() {
             return 0.0;
         }
@@ -61,20 +84,29 @@ pub async fn run(w: Workload) -> anyhow::Result<()> {
         Workload::Login { quick, database, clients, seconds, json } => {
             login(quick, database, clients, seconds.unwrap_or(if quick { 5 } else { 15 }), json).await
         }
+        Workload::Reach { quick, database, clients, seconds, fanout_users, json } => {
+            let fanout = fanout_users.unwrap_or(if quick { 100_000 } else { 1_000_000 });
+            crate::bench_reach::run(quick, database, clients, seconds.unwrap_or(if quick { 5 } else { 15 }), fanout, json).await
+        }
+    }
+}
+
+/// Where a bench's store lives: (url, options, backend name, schema to drop).
+pub(crate) fn bench_store(database: &Option<String>, tmp: &std::path::Path) -> (String, ConnectOptions, &'static str, String) {
+    let schema = format!("bench_{}", std::process::id());
+    match database {
+        Some(u) if u.starts_with("postgres") => {
+            (u.clone(), ConnectOptions { schema: Some(schema.clone()), max_connections: Some(16) }, "postgres", schema)
+        }
+        Some(u) => (u.clone(), ConnectOptions::default(), "sqlite", schema),
+        None => (format!("sqlite://{}", tmp.join("bench.db").display()), ConnectOptions::default(), "sqlite", schema),
     }
 }
 
 async fn login(quick: bool, database: Option<String>, clients: usize, secs: u64, json: bool) -> anyhow::Result<()> {
     let tmp = std::env::temp_dir().join(format!("openmini-bench-{}", std::process::id()));
     std::fs::create_dir_all(&tmp)?;
-    let schema = format!("bench_{}", std::process::id());
-    let (url, opts, backend) = match &database {
-        Some(u) if u.starts_with("postgres") => {
-            (u.clone(), ConnectOptions { schema: Some(schema.clone()), max_connections: Some(16) }, "postgres")
-        }
-        Some(u) => (u.clone(), ConnectOptions::default(), "sqlite"),
-        None => (format!("sqlite://{}", tmp.join("bench.db").display()), ConnectOptions::default(), "sqlite"),
-    };
+    let (url, opts, backend, schema) = bench_store(&database, &tmp);
     eprintln!("bench login: backend={backend} clients={clients} phase={secs}s");
     let db = Db::connect(&url, opts).await?;
     let platform = Platform::on(db.clone(), Arc::new(SystemClock), Policy::default()).await?;
@@ -158,11 +190,11 @@ async fn login(quick: bool, database: Option<String>, clients: usize, secs: u64,
 }
 
 /// One unit of work of a phase, on one connection.
-trait Op: Send {
+pub(crate) trait Op: Send {
     fn run<'a>(&'a mut self, conn: &'a mut Conn, n: u64) -> std::pin::Pin<Box<dyn std::future::Future<Output = anyhow::Result<bool>> + Send + 'a>>;
 }
 
-struct HealthOp;
+pub(crate) struct HealthOp;
 
 impl Op for HealthOp {
     fn run<'a>(&'a mut self, conn: &'a mut Conn, _n: u64) -> std::pin::Pin<Box<dyn std::future::Future<Output = anyhow::Result<bool>> + Send + 'a>> {
@@ -197,10 +229,10 @@ impl Op for LoginOp {
     }
 }
 
-type OpFactory = Arc<dyn Fn(usize) -> Box<dyn Op> + Send + Sync>;
+pub(crate) type OpFactory = Arc<dyn Fn(usize) -> Box<dyn Op> + Send + Sync>;
 
 /// Runs `clients` loops of an op for `secs` seconds (after a short warm-up).
-async fn drive(addr: SocketAddr, clients: usize, secs: u64, make: OpFactory) -> anyhow::Result<Phase> {
+pub(crate) async fn drive(addr: SocketAddr, clients: usize, secs: u64, make: OpFactory) -> anyhow::Result<Phase> {
     let counter = Arc::new(AtomicU64::new(0));
     let measuring = Arc::new(AtomicBool::new(false));
     let stop = Arc::new(AtomicBool::new(false));

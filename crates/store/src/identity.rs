@@ -348,6 +348,7 @@ impl IdentityStore for Db {
         )
         .await
         .map_err(conflict("token"))?;
+        self.hot.tokens.clear();
         Ok(())
     }
 
@@ -359,19 +360,29 @@ impl IdentityStore for Db {
                 vec![cap_at.into(), app_id.into(), kind.as_str().into(), older_than.into(), keep.into()],
             )
             .await?;
+        self.hot.tokens.clear();
         Ok(r.changed)
     }
 
     async fn revoke_token(&self, hash: &str) -> R<()> {
         self.write("DELETE FROM access_tokens WHERE token_hash = $1", vec![hash.into()]).await?;
+        self.hot.tokens.clear();
         Ok(())
     }
 
     async fn token(&self, hash: &str) -> R<Option<TokenRecord>> {
-        self.row("SELECT app_id, expires_at, replaced FROM access_tokens WHERE token_hash = $1", vec![hash.into()])
+        if let Some(t) = self.hot.tokens.get(hash) {
+            return Ok(Some(t));
+        }
+        let t = self
+            .row("SELECT app_id, expires_at, replaced FROM access_tokens WHERE token_hash = $1", vec![hash.into()])
             .await?
-            .map(|r| Ok(TokenRecord { app_id: r.int(0)?, expires_at: r.int(1)?, replaced: r.int(2)? != 0 }))
-            .transpose()
+            .map(|r| R::Ok(TokenRecord { app_id: r.int(0)?, expires_at: r.int(1)?, replaced: r.int(2)? != 0 }))
+            .transpose()?;
+        if let Some(t) = &t {
+            self.hot.tokens.put(hash.to_string(), t.clone());
+        }
+        Ok(t)
     }
 
     async fn current_stable(&self, app_id: i64) -> R<Option<StableToken>> {
@@ -520,6 +531,22 @@ impl IdentityStore for Db {
         .as_ref()
         .map(app_user)
         .transpose()
+    }
+
+    async fn app_user_id(&self, app_id: i64, openid: &str) -> R<Option<i64>> {
+        let key = (app_id, openid.to_string());
+        if let Some(id) = self.hot.openids.get(&key) {
+            return Ok(Some(id));
+        }
+        let id = self
+            .row("SELECT user_id FROM app_users WHERE app_id = $1 AND openid = $2", vec![app_id.into(), openid.into()])
+            .await?
+            .map(|r| r.int(0))
+            .transpose()?;
+        if let Some(id) = id {
+            self.hot.openids.put(key, id);
+        }
+        Ok(id)
     }
 
     async fn app_user(&self, app_id: i64, user_id: i64) -> R<Option<AppUser>> {

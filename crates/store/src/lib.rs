@@ -14,6 +14,7 @@
 
 mod hot;
 mod identity;
+mod load;
 mod migrate;
 mod pg_login;
 mod postgres;

@@ -120,6 +120,7 @@ impl TemplateStore for Db {
                 ),
             ])
             .await?;
+        self.hot.templates.clear();
         Ok(matches!(outcome, Outcome::Done(_)))
     }
 
@@ -135,14 +136,23 @@ impl TemplateStore for Db {
     }
 
     async fn template(&self, app_id: i64, pri_tmpl_id: &str) -> R<Option<PrivateTemplate>> {
-        self.row(
-            concat!("SELECT ", template_cols!(), " FROM private_templates WHERE app_id = $1 AND pri_tmpl_id = $2"),
-            vec![app_id.into(), pri_tmpl_id.into()],
-        )
-        .await?
-        .as_ref()
-        .map(template)
-        .transpose()
+        let key = (app_id, pri_tmpl_id.to_string());
+        if let Some(t) = self.hot.templates.get(&key) {
+            return Ok(Some(t));
+        }
+        let t = self
+            .row(
+                concat!("SELECT ", template_cols!(), " FROM private_templates WHERE app_id = $1 AND pri_tmpl_id = $2"),
+                vec![app_id.into(), pri_tmpl_id.into()],
+            )
+            .await?
+            .as_ref()
+            .map(template)
+            .transpose()?;
+        if let Some(t) = &t {
+            self.hot.templates.put(key, t.clone());
+        }
+        Ok(t)
     }
 
     async fn delete_template(&self, app_id: i64, pri_tmpl_id: &str) -> R<bool> {
@@ -159,6 +169,7 @@ impl TemplateStore for Db {
                 ),
             ])
             .await?;
+        self.hot.templates.clear();
         Ok(matches!(outcome, Outcome::Done(_)))
     }
 }

@@ -187,6 +187,10 @@ pub trait IdentityStore: Send + Sync + 'static {
 
     async fn app_user_by_openid(&self, app_id: i64, openid: &str) -> Result<Option<AppUser>>;
     async fn app_user(&self, app_id: i64, user_id: i64) -> Result<Option<AppUser>>;
+    /// The user behind an openid of the app (sends resolve every recipient this way).
+    async fn app_user_id(&self, app_id: i64, openid: &str) -> Result<Option<i64>> {
+        Ok(self.app_user_by_openid(app_id, openid).await?.map(|u| u.user_id))
+    }
 
     /// Replaces any pending sign-in challenge of this phone.
     async fn put_signin_challenge(&self, phone_key: &str, code_hash: &str, expires_at: i64) -> Result<()>;

@@ -55,8 +55,8 @@ pub fn router() -> Router<AppState> {
 pub(crate) async fn recipient(s: &AppState, r: &request::OpenRequest) -> Result<(App, i64), ApiError> {
     let app = s.identity.authenticate(r.q("access_token")).await?;
     let touser = r.b_str("touser")?.filter(|t| !t.is_empty() && t.len() <= 64).ok_or(Code::InvalidOpenid)?;
-    let user = s.identity.store().app_user_by_openid(app.id, &touser).await?.ok_or(Code::InvalidOpenid)?;
-    Ok((app, user.user_id))
+    let user_id = s.identity.store().app_user_id(app.id, &touser).await?.ok_or(Code::InvalidOpenid)?;
+    Ok((app, user_id))
 }
 
 /// Who events about `user_id` in `app` are from and to.
