@@ -1,6 +1,6 @@
 //! The `openmini` binary as users run it: admin commands with `--json`, `serve` on
 //! SQLite with the seeded demo, and two `serve` nodes on one PostgreSQL racing for the
-//! same single-use code.
+//! same single-use code; kill -9 in the middle of a campaign.
 
 use openmini_store::{ConnectOptions, Db};
 use serde_json::Value;
@@ -48,6 +48,17 @@ fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
     Some((status, body))
 }
 
+/// A blocking HTTP/1.1 POST of a JSON body; returns (status, body).
+fn http_post(port: u16, path: &str, body: &str) -> Option<(u16, String)> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    write!(s, "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}", body.len()).ok()?;
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).ok()?;
+    let status = raw.split(' ').nth(1)?.parse().ok()?;
+    Some((status, raw.split_once("\r\n\r\n")?.1.to_string()))
+}
+
 struct Node {
     child: Child,
     port: u16,
@@ -76,6 +87,12 @@ impl Node {
             std::thread::sleep(Duration::from_millis(50));
         }
         node
+    }
+
+    /// kill -9: no shutdown, no flush, whatever transaction was open is cut.
+    fn crash(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 
     /// SIGTERM, then the exit status: graceful shutdown must exit 0. Returns the log
@@ -190,5 +207,97 @@ fn two_nodes_on_one_postgres_redeem_a_code_exactly_once() {
     for n in nodes {
         n.stop();
     }
+    rt.block_on(admin.execute_raw(&format!("DROP DATABASE IF EXISTS {db_name} WITH (FORCE)"))).unwrap();
+}
+
+/// kill -9 a node in the middle of a campaign to 100,000 users and start another: the
+/// campaign resumes from its last committed batch and every user has exactly one
+/// message. On SQLite (the default) and on PostgreSQL.
+fn campaign_survives_kill_9(database: Option<&str>, tag: &str) {
+    let data = tmpdir(tag);
+    let mut store = vec!["--data".to_string(), data.to_str().unwrap().to_string()];
+    let mut extra = vec![];
+    if let Some(url) = database {
+        store.extend(["--database".to_string(), url.to_string()]);
+        extra.extend(["--database".to_string(), url.to_string()]);
+    }
+    let store: Vec<&str> = store.iter().map(String::as_str).collect();
+    let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
+    let subject = cli(&store, &["subject", "create", "--name", "Fan-out Co."])["id"].as_i64().unwrap().to_string();
+    let app = cli(&store, &["app", "create", "--subject", &subject, "--kind", "miniprogram", "--name", "Fan"]);
+    let (appid, secret) = (app["appid"].as_str().unwrap().to_string(), app["appsecret"].as_str().unwrap().to_string());
+    const USERS: i64 = 100_000;
+    let seeded = cli(&store, &["app", "seed-users", "--app", &appid, "--count", &USERS.to_string()]);
+    assert_eq!(seeded["count"], USERS);
+
+    // Small batches (100 transactions) and a short lease, so the kill lands mid-way and
+    // the next node takes over quickly.
+    let env = [("OPENMINI_SEED_DEMO", "false"), ("OPENMINI_REACH__CAMPAIGN_BATCH", "1000"), ("OPENMINI_REACH__CAMPAIGN_LEASE_MS", "1000"), ("OPENMINI_REACH__POLL_MS", "50")];
+    let node = Node::start(&data, &extra, &env);
+    let (_, body) = http_get(node.port, &format!("/cgi-bin/token?grant_type=client_credential&appid={appid}&secret={secret}")).unwrap();
+    let token = serde_json::from_str::<Value>(&body).unwrap()["access_token"].as_str().unwrap().to_string();
+    let (_, body) = http_post(
+        node.port,
+        &format!("/wxa/push/campaign/create?access_token={token}"),
+        r#"{"kind":"push","title":"限时活动","content":"今晚八点开抢","page":"pages/sale/index"}"#,
+    )
+    .unwrap();
+    let cid = serde_json::from_str::<Value>(&body).unwrap()["campaign_id"].as_i64().unwrap_or_else(|| panic!("{body}"));
+    let status_path = format!("/wxa/push/campaign/get?access_token={token}&campaign_id={cid}");
+    let status = |port: u16| serde_json::from_str::<Value>(&http_get(port, &status_path).unwrap().1).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let at_kill = loop {
+        let s = status(node.port);
+        if s["sent"].as_i64().unwrap() >= USERS / 10 {
+            break s;
+        }
+        assert!(Instant::now() < deadline, "the campaign did not start: {s}");
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    node.crash();
+    let sent_at_kill = at_kill["sent"].as_i64().unwrap();
+    assert!(at_kill["state"] == "running" && sent_at_kill < USERS, "killed too late to prove anything: {at_kill}");
+
+    let node = Node::start(&data, &extra, &env);
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let done = loop {
+        let s = status(node.port);
+        if s["state"] == "done" {
+            break s;
+        }
+        assert!(Instant::now() < deadline, "the campaign did not resume: {s}");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    node.stop();
+    assert_eq!((done["sent"].as_i64(), done["skipped"].as_i64(), done["failed"].as_i64()), (Some(USERS), Some(0), Some(0)), "{done}");
+
+    // The store itself: one message per user, no more, no less.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let url = database.map(str::to_string).unwrap_or_else(|| format!("sqlite://{}", data.join("openmini.db").display()));
+    let db = rt.block_on(Db::connect(&url, ConnectOptions::default())).unwrap();
+    let row = rt
+        .block_on(db.row("SELECT COUNT(*), COUNT(DISTINCT user_id) FROM inbox WHERE campaign_id = $1", vec![cid.into()]))
+        .unwrap()
+        .unwrap();
+    assert_eq!((row.int(0).unwrap(), row.int(1).unwrap()), (USERS, USERS), "killed at {sent_at_kill} sent");
+    let counted = rt.block_on(db.row("SELECT COUNT(*), MAX(n) FROM push_counts WHERE campaign_id = $1", vec![cid.into()])).unwrap().unwrap();
+    assert_eq!((counted.int(0).unwrap(), counted.int(1).unwrap()), (USERS, 1), "one push counted per user");
+    rt.block_on(db.close());
+}
+
+#[test]
+fn a_campaign_survives_kill_9_on_sqlite() {
+    campaign_survives_kill_9(None, "crash_sqlite");
+}
+
+#[test]
+fn a_campaign_survives_kill_9_on_postgres() {
+    let db_name = format!("om_crash_{}", std::process::id());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let admin = rt.block_on(Db::connect(&pg_url(), ConnectOptions::default())).unwrap();
+    rt.block_on(admin.execute_raw(&format!("DROP DATABASE IF EXISTS {db_name} WITH (FORCE)"))).unwrap();
+    rt.block_on(admin.execute_raw(&format!("CREATE DATABASE {db_name}"))).unwrap();
+    let url = format!("{}/{db_name}", pg_url().rsplit_once('/').unwrap().0);
+    campaign_survives_kill_9(Some(&url), "crash_pg");
     rt.block_on(admin.execute_raw(&format!("DROP DATABASE IF EXISTS {db_name} WITH (FORCE)"))).unwrap();
 }

@@ -60,13 +60,15 @@ pub struct Reach {
     /// How long a node holds a campaign between batches before another node may take
     /// it over (after a crash), in ms.
     pub campaign_lease_ms: i64,
+    /// Users per campaign batch (one transaction each).
+    pub campaign_batch: i64,
     /// Timeout of one HTTP request to a developer's server, in ms.
     pub push_timeout_ms: u64,
 }
 
 impl Default for Reach {
     fn default() -> Self {
-        Reach { push: AllowancePolicy::default(), deliver: true, campaigns: true, poll_ms: 500, campaign_lease_ms: 15_000, push_timeout_ms: 5_000 }
+        Reach { push: AllowancePolicy::default(), deliver: true, campaigns: true, poll_ms: 500, campaign_lease_ms: 15_000, campaign_batch: 10_000, push_timeout_ms: 5_000 }
     }
 }
 
@@ -126,7 +128,10 @@ impl Config {
         let cfg: Config = fig.merge(env).merge(Serialized::defaults(overrides)).extract()?;
         cfg.identity.validate().map_err(|e| anyhow::anyhow!("identity: {e}"))?;
         cfg.reach.push.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
-        anyhow::ensure!(cfg.reach.poll_ms >= 10 && cfg.reach.campaign_lease_ms >= 1_000, "reach: poll_ms >= 10, campaign_lease_ms >= 1000");
+        anyhow::ensure!(
+            cfg.reach.poll_ms >= 10 && cfg.reach.campaign_lease_ms >= 1_000 && (1..=100_000).contains(&cfg.reach.campaign_batch),
+            "reach: poll_ms >= 10, campaign_lease_ms >= 1000, campaign_batch in 1..=100000"
+        );
         Ok(cfg)
     }
 

@@ -201,7 +201,7 @@ pub async fn run_campaigns_once(s: &AppState) -> Result<bool, ApiError> {
     };
     tracing::info!(campaign = c.id, app_id = c.app_id, kind = %c.kind, from_user = c.cursor_user, "campaign running");
     let clock = s.identity.clock();
-    let done = openmini_core::reach::campaign::run(&s.db, &s.config.reach.push, c, lease, openmini_core::reach::campaign::BATCH, clock.as_ref()).await?;
+    let done = openmini_core::reach::campaign::run(&s.db, &s.config.reach.push, c, lease, s.config.reach.campaign_batch, clock.as_ref()).await?;
     tracing::info!(campaign = done.id, state = %done.state, sent = done.sent, skipped = done.skipped, failed = done.failed, "campaign stopped");
     Ok(true)
 }

@@ -11,9 +11,6 @@ use crate::error::{ApiError, Code};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// Users per batch: big enough that 1M users take 100 transactions, small enough that a
-/// batch commits in well under the lease.
-pub const BATCH: i64 = 10_000;
 /// A batch that fails this many times counts its users as failed and is passed.
 pub const BATCH_TRIES: u32 = 3;
 
@@ -54,7 +51,7 @@ pub async fn status(store: &dyn CampaignStore, app_id: i64, id: i64) -> Result<C
 
 /// Runs one claimed campaign to its end (or until another node takes it over).
 /// `lease_ms`: how long each batch holds the campaign; `batch`: users per batch
-/// ([`BATCH`] in production).
+/// (configuration `reach.campaign_batch`, default 10,000: 1M users in 100 transactions).
 pub async fn run<S>(store: &S, policy: &AllowancePolicy, c: Campaign, lease_ms: i64, batch: i64, clock: &dyn crate::Clock) -> Result<Campaign, ApiError>
 where
     S: CampaignStore + PushStore,
