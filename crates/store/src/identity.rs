@@ -456,7 +456,7 @@ impl IdentityStore for Db {
             crate::Dialect::Postgres => {
                 let batcher = self.logins().ok_or_else(|| StoreError::Unavailable("no login batcher".into()))?;
                 batcher
-                    .login(crate::pg_login::LoginItem {
+                    .submit(crate::pg_login::LoginItem {
                         rate_key: l.rate_key.to_string(),
                         win: l.rate_window,
                         win_ends: l.rate_window_ends,

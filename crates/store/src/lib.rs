@@ -16,6 +16,8 @@ mod hot;
 mod identity;
 mod load;
 mod migrate;
+mod pg_batch;
+mod pg_deliver;
 mod pg_login;
 mod postgres;
 mod push;
@@ -165,7 +167,7 @@ pub enum Dialect {
 #[derive(Clone)]
 enum Backend {
     Sqlite(sqlite::Sqlite),
-    Postgres(postgres::Postgres, pg_login::LoginBatcher),
+    Postgres(postgres::Postgres, pg_deliver::PgBatchers),
 }
 
 /// A connected store. Cheap to clone.
@@ -195,8 +197,8 @@ impl Db {
     pub async fn connect(url: &str, opts: ConnectOptions) -> R<Db> {
         let backend = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let pg = postgres::Postgres::connect(url, &opts).await?;
-            let logins = pg_login::LoginBatcher::start(pg.clone());
-            Backend::Postgres(pg, logins)
+            let batchers = pg_deliver::PgBatchers::start(&pg);
+            Backend::Postgres(pg, batchers)
         } else if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
             let path = path.split('?').next().unwrap_or(path);
             Backend::Sqlite(sqlite::Sqlite::open(std::path::Path::new(path)).await?)
@@ -224,8 +226,13 @@ impl Db {
 
     /// PostgreSQL's login batcher (none on SQLite, whose writer batches everything).
     pub(crate) fn logins(&self) -> Option<&pg_login::LoginBatcher> {
+        self.batchers().map(|b| &b.logins)
+    }
+
+    /// PostgreSQL's batchers (none on SQLite, whose writer batches everything).
+    pub(crate) fn batchers(&self) -> Option<&pg_deliver::PgBatchers> {
         match &self.backend {
-            Backend::Postgres(_, l) => Some(l),
+            Backend::Postgres(_, b) => Some(b),
             Backend::Sqlite(_) => None,
         }
     }

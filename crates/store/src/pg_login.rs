@@ -1,28 +1,11 @@
-//! Logins on PostgreSQL, batched: the counterpart of SQLite's group commit. Logins
-//! queued while a statement runs go to PostgreSQL together as one statement over
-//! `unnest`ed arrays, which amortises PostgreSQL's fixed cost per statement (executor
-//! set-up, locks, a round trip, a commit) over the batch.
-//!
-//! The decision per login is the one `complete_login` documents. Two rules keep a
-//! batch correct under concurrency:
-//! - one user (rate key) at most once per batch, so no row is upserted twice in one
-//!   statement; a second login of the same user waits for the next batch;
-//! - every statement takes its row locks in rate-key order (each user's rows, always
-//!   window → ledger → session, are disjoint from other users'), so batches on
-//!   several nodes cannot deadlock.
+//! Logins on PostgreSQL, batched (pg_batch.rs): the decision per login is the one
+//! `complete_login` documents; the key is the user's rate key (each user's rows,
+//! always window → ledger → session, are disjoint from other users').
 
+use crate::pg_batch::{get, Batched, Batcher};
 use crate::postgres::Postgres;
 use crate::DbErr;
-use std::collections::{HashSet, VecDeque};
-use std::sync::Arc;
-use tokio::sync::{mpsc, oneshot, Mutex};
-
-/// Logins per statement at most.
-const MAX_BATCH: usize = 128;
-/// Statements in flight at once per node. One, like SQLite's writer: while it runs,
-/// the next batch gathers, so batches grow with load (measured: 8k logins/s with one
-/// worker, 6k with two, 4k with four, on the 2-core bench). Other nodes run their own.
-const WORKERS: usize = 1;
+use async_trait::async_trait;
 
 #[derive(Debug, Clone)]
 pub(crate) struct LoginItem {
@@ -39,96 +22,29 @@ pub(crate) struct LoginItem {
     pub now: i64,
 }
 
-/// (counted in the window, code spent) for one login.
-pub(crate) type LoginResult = Result<(bool, bool), DbErr>;
+pub(crate) struct Logins;
 
-type Job = (LoginItem, oneshot::Sender<LoginResult>);
+/// Logins, batched.
+pub(crate) type LoginBatcher = Batcher<Logins>;
 
-#[derive(Clone)]
-pub(crate) struct LoginBatcher {
-    tx: mpsc::UnboundedSender<Job>,
-}
+#[async_trait]
+impl Batched for Logins {
+    type Item = LoginItem;
+    /// (counted in the window, code spent).
+    type Out = (bool, bool);
+    const MAX: usize = 128;
 
-impl LoginBatcher {
-    pub(crate) fn start(pg: Postgres) -> LoginBatcher {
-        let (tx, rx) = mpsc::unbounded_channel();
-        let rx = Arc::new(Mutex::new(rx));
-        for _ in 0..WORKERS {
-            tokio::spawn(worker(pg.clone(), rx.clone()));
-        }
-        LoginBatcher { tx }
+    fn key(item: &LoginItem) -> &str {
+        &item.rate_key
     }
 
-    pub(crate) async fn login(&self, item: LoginItem) -> LoginResult {
-        let (tx, rx) = oneshot::channel();
-        self.tx.send((item, tx)).map_err(|_| DbErr::Other("login batcher stopped".into()))?;
-        rx.await.map_err(|_| DbErr::Other("login batcher stopped".into()))?
+    /// The limit is a node-wide setting; a differing one simply waits its turn.
+    fn compatible(first: &LoginItem, item: &LoginItem) -> bool {
+        first.limit == item.limit
     }
-}
 
-async fn worker(pg: Postgres, rx: Arc<Mutex<mpsc::UnboundedReceiver<Job>>>) {
-    let mut carry: VecDeque<Job> = VecDeque::new();
-    loop {
-        let mut batch: Vec<Job> = Vec::new();
-        let mut keys = HashSet::new();
-        let mut later = VecDeque::new();
-        let take = |job: Job, batch: &mut Vec<Job>, keys: &mut HashSet<String>, later: &mut VecDeque<Job>| {
-            // The limit is a node-wide setting; a differing one simply waits its turn.
-            let same_limit = batch.first().is_none_or(|(f, _)| f.limit == job.0.limit);
-            if same_limit && keys.insert(job.0.rate_key.clone()) {
-                batch.push(job);
-            } else {
-                later.push_back(job);
-            }
-        };
-        while let Some(job) = carry.pop_front() {
-            take(job, &mut batch, &mut keys, &mut later);
-        }
-        // With work in hand (carried logins), never wait for the queue: another worker
-        // may be holding it while it waits for new logins, which could be the very
-        // ones this worker carries.
-        let queue = if batch.is_empty() { Some(rx.lock().await) } else { rx.try_lock().ok() };
-        if let Some(mut rx) = queue {
-            if batch.is_empty() {
-                match rx.recv().await {
-                    Some(job) => take(job, &mut batch, &mut keys, &mut later),
-                    None => return,
-                }
-            }
-            while batch.len() < MAX_BATCH {
-                match rx.try_recv() {
-                    Ok(job) => take(job, &mut batch, &mut keys, &mut later),
-                    Err(_) => break,
-                }
-            }
-        }
-        carry = later;
-        if batch.is_empty() {
-            continue;
-        }
-        batch.sort_by(|a, b| a.0.rate_key.cmp(&b.0.rate_key));
-        let items: Vec<&LoginItem> = batch.iter().map(|(i, _)| i).collect();
-        // One retry: a lost connection or a serialisation hiccup should not fail logins.
-        let result = match run(&pg, &items).await {
-            Ok(r) => Ok(r),
-            Err(_) => run(&pg, &items).await,
-        };
-        match result {
-            Ok(outcomes) => {
-                for ((_, reply), outcome) in batch.into_iter().zip(outcomes) {
-                    let _ = reply.send(Ok(outcome));
-                }
-            }
-            Err(e) => {
-                let msg = match e {
-                    DbErr::Unique => "unexpected unique violation".to_string(),
-                    DbErr::Other(m) => m,
-                };
-                for (_, reply) in batch {
-                    let _ = reply.send(Err(DbErr::Other(msg.clone())));
-                }
-            }
-        }
+    async fn run(pg: &Postgres, items: &[&LoginItem]) -> Result<Vec<(bool, bool)>, DbErr> {
+        run(pg, items).await
     }
 }
 
@@ -184,12 +100,9 @@ async fn run(pg: &Postgres, items: &[&LoginItem]) -> Result<Vec<(bool, bool)>, D
     let rows = pg.fetch_all(q).await?;
     let mut out = vec![(false, false); items.len()];
     for r in rows {
-        use sqlx::Row as _;
-        let n: i64 = r.try_get("n").map_err(|e| DbErr::Other(e.to_string()))?;
-        let counted: bool = r.try_get("counted").map_err(|e| DbErr::Other(e.to_string()))?;
-        let spent: bool = r.try_get("spent").map_err(|e| DbErr::Other(e.to_string()))?;
+        let n: i64 = get(&r, "n")?;
         if let Some(slot) = out.get_mut(n as usize) {
-            *slot = (counted, spent);
+            *slot = (get(&r, "counted")?, get(&r, "spent")?);
         }
     }
     Ok(out)

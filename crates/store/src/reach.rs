@@ -250,6 +250,11 @@ impl SubscriptionStore for Db {
     }
 
     async fn deliver(&self, d: &Delivery<'_>) -> R<Option<i64>> {
+        if let Some(b) = self.batchers() {
+            // The same decision for a whole batch in one statement: pg_deliver.rs.
+            let spent = b.grants.submit(crate::pg_deliver::Item::grant(d)).await?;
+            return Ok(spent.then_some(d.msgid));
+        }
         // The grant row is the lock: concurrent sends on any node spend it one by one.
         let grant = Step::new(
             "UPDATE sub_grants SET remaining = CASE WHEN kind = 2 THEN remaining - 1 ELSE remaining END, updated_at = $4 \
@@ -295,16 +300,16 @@ impl CustomerServiceStore for Db {
     }
 
     async fn cs_deliver(&self, d: &Delivery<'_>) -> R<Result<i64, CsRefusal>> {
-        // The window row is the lock: concurrent sends spend it one by one.
-        let spend = Step::new(
-            "UPDATE cs_windows SET remaining = remaining - 1 \
-             WHERE app_id = $1 AND user_id = $2 AND remaining > 0 AND expires_at > $3",
-            vec![d.app_id.into(), d.user_id.into(), d.now.into()],
-        )
-        .or_abort(1);
-        let mut steps = vec![spend];
-        steps.extend(delivery_steps(d));
-        match self.script(steps).await? {
+        let outcome = if let Some(b) = self.batchers() {
+            // The same decision for a whole batch in one statement: pg_deliver.rs.
+            if b.windows.submit(crate::pg_deliver::Item::window(d)).await? {
+                return Ok(Ok(d.msgid));
+            }
+            Outcome::Aborted(1)
+        } else {
+            self.script(self.cs_steps(d)).await?
+        };
+        match outcome {
             Outcome::Done(r) => Ok(Ok(delivered_id(r)?)),
             Outcome::Aborted(_) => {
                 let open = self
@@ -324,6 +329,22 @@ impl CustomerServiceStore for Db {
             .await?
             .map(|r| r.int(0))
             .transpose()
+    }
+}
+
+impl Db {
+    /// A customer-service send as one script: spend, then deliver.
+    fn cs_steps(&self, d: &Delivery<'_>) -> Vec<Step> {
+        // The window row is the lock: concurrent sends spend it one by one.
+        let spend = Step::new(
+            "UPDATE cs_windows SET remaining = remaining - 1 \
+             WHERE app_id = $1 AND user_id = $2 AND remaining > 0 AND expires_at > $3",
+            vec![d.app_id.into(), d.user_id.into(), d.now.into()],
+        )
+        .or_abort(1);
+        let mut steps = vec![spend];
+        steps.extend(delivery_steps(d));
+        steps
     }
 }
 
