@@ -61,6 +61,16 @@ pub(crate) fn delivery_steps(d: &Delivery<'_>) -> Vec<Step> {
     steps
 }
 
+/// A user action restarts the customer-service window at its full size and length.
+fn window_step(app_id: i64, user_id: i64, sends: i64, expires_at: i64, now: i64) -> Step {
+    Step::new(
+        "INSERT INTO cs_windows (app_id, user_id, remaining, expires_at, last_action_at) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (app_id, user_id) DO UPDATE SET remaining = excluded.remaining, \
+           expires_at = excluded.expires_at, last_action_at = excluded.last_action_at",
+        vec![app_id.into(), user_id.into(), sends.into(), expires_at.into(), now.into()],
+    )
+}
+
 /// The message id of a completed send script.
 pub(crate) fn delivered_id(mut results: Vec<crate::StepResult>) -> R<i64> {
     Ok(results.pop().and_then(|s| s.rows.into_iter().next()).map(|row| row.int(0)).transpose()?.unwrap_or(0))
@@ -219,24 +229,25 @@ impl SubscriptionStore for Db {
         .collect()
     }
 
-    async fn withdraw(&self, app_id: i64, user_id: i64, pri_tmpl_id: &str, now: i64) -> R<bool> {
-        let r = self
-            .write(
-                "UPDATE sub_grants SET remaining = 0, active = 0, updated_at = $4 \
-                 WHERE app_id = $1 AND user_id = $2 AND pri_tmpl_id = $3",
-                vec![app_id.into(), user_id.into(), pri_tmpl_id.into(), now.into()],
-            )
-            .await?;
-        Ok(r.changed == 1)
+    async fn withdraw(&self, app_id: i64, user_id: i64, pri_tmpl_id: &str, event: Option<&OutboxEvent>, now: i64) -> R<bool> {
+        let mut steps = vec![Step::new(
+            "UPDATE sub_grants SET remaining = 0, active = 0, updated_at = $4 \
+             WHERE app_id = $1 AND user_id = $2 AND pri_tmpl_id = $3",
+            vec![app_id.into(), user_id.into(), pri_tmpl_id.into(), now.into()],
+        )
+        .or_abort(1)];
+        steps.extend(event.map(|e| outbox_step(app_id, e, now)));
+        Ok(matches!(self.script(steps).await?, Outcome::Done(_)))
     }
 
-    async fn set_switch(&self, app_id: i64, user_id: i64, off: bool, now: i64) -> R<()> {
-        self.write(
+    async fn set_switch(&self, app_id: i64, user_id: i64, off: bool, event: Option<&OutboxEvent>, now: i64) -> R<()> {
+        let mut steps = vec![Step::new(
             "INSERT INTO sub_switches (app_id, user_id, off, updated_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (app_id, user_id) DO UPDATE SET off = excluded.off, updated_at = excluded.updated_at",
             vec![app_id.into(), user_id.into(), (off as i64).into(), now.into()],
-        )
-        .await?;
+        )];
+        steps.extend(event.map(|e| outbox_step(app_id, e, now)));
+        self.script(steps).await?;
         Ok(())
     }
 
@@ -288,14 +299,10 @@ use openmini_core::reach::store::{CsRefusal, CustomerServiceStore};
 
 #[async_trait]
 impl CustomerServiceStore for Db {
-    async fn open_window(&self, app_id: i64, user_id: i64, sends: i64, expires_at: i64, now: i64) -> R<()> {
-        self.write(
-            "INSERT INTO cs_windows (app_id, user_id, remaining, expires_at, last_action_at) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (app_id, user_id) DO UPDATE SET remaining = excluded.remaining, \
-               expires_at = excluded.expires_at, last_action_at = excluded.last_action_at",
-            vec![app_id.into(), user_id.into(), sends.into(), expires_at.into(), now.into()],
-        )
-        .await?;
+    async fn open_window(&self, app_id: i64, user_id: i64, sends: i64, expires_at: i64, event: Option<&OutboxEvent>, now: i64) -> R<()> {
+        let mut steps = vec![window_step(app_id, user_id, sends, expires_at, now)];
+        steps.extend(event.map(|e| outbox_step(app_id, e, now)));
+        self.script(steps).await?;
         Ok(())
     }
 
@@ -459,12 +466,7 @@ impl InboxStore for Db {
     }
 
     async fn user_wrote(&self, d: &Delivery<'_>, sends: i64, expires_at: i64) -> R<i64> {
-        let mut steps = vec![Step::new(
-            "INSERT INTO cs_windows (app_id, user_id, remaining, expires_at, last_action_at) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (app_id, user_id) DO UPDATE SET remaining = excluded.remaining, \
-               expires_at = excluded.expires_at, last_action_at = excluded.last_action_at",
-            vec![d.app_id.into(), d.user_id.into(), sends.into(), expires_at.into(), d.now.into()],
-        )];
+        let mut steps = vec![window_step(d.app_id, d.user_id, sends, expires_at, d.now)];
         if let Some(e) = &d.event {
             steps.push(outbox_step(d.app_id, e, d.now));
         }

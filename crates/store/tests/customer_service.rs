@@ -29,7 +29,7 @@ both!(five_within_48_hours_after_a_message, |c: Ctx| async move {
     let (app, _) = c.app(AppKind::Miniprogram, None).await;
     let u = c.user().await;
     assert_eq!(code(send(&c, app.id, u.id).await), Code::ResponseOutOfTime, "the user never acted");
-    cs::user_acted(&c.db, app.id, u.id, UserAction::Message, c.id.now()).await.unwrap();
+    cs::user_acted(&c.db, app.id, u.id, UserAction::Message, None, c.id.now()).await.unwrap();
     for i in 0..4 {
         assert!(send(&c, app.id, u.id).await.is_ok(), "message {}", i + 1);
     }
@@ -37,7 +37,7 @@ both!(five_within_48_hours_after_a_message, |c: Ctx| async move {
     assert!(send(&c, app.id, u.id).await.is_ok(), "5th at 47h59m");
     assert_eq!(code(send(&c, app.id, u.id).await), Code::OutOfSendQuota, "6th");
     // A fresh window: at 48h01m it has closed, whatever is left.
-    cs::user_acted(&c.db, app.id, u.id, UserAction::Message, c.id.now()).await.unwrap();
+    cs::user_acted(&c.db, app.id, u.id, UserAction::Message, None, c.id.now()).await.unwrap();
     c.clock.advance_secs(48 * 3600 + 60);
     assert_eq!(code(send(&c, app.id, u.id).await), Code::ResponseOutOfTime, "48h01m");
     assert_eq!(c.db.inbox(u.id, 10).await.unwrap().iter().filter(|m| m.folder == "customer_service").count(), 5);
@@ -46,23 +46,23 @@ both!(five_within_48_hours_after_a_message, |c: Ctx| async move {
 both!(each_action_resets_and_windows_never_add_up, |c: Ctx| async move {
     let (app, _) = c.app(AppKind::Miniprogram, None).await;
     let u = c.user().await;
-    cs::user_acted(&c.db, app.id, u.id, UserAction::Message, c.id.now()).await.unwrap();
+    cs::user_acted(&c.db, app.id, u.id, UserAction::Message, None, c.id.now()).await.unwrap();
     for _ in 0..3 {
         send(&c, app.id, u.id).await.unwrap();
     }
     // The user writes again: 5 again, not 2 + 5.
-    cs::user_acted(&c.db, app.id, u.id, UserAction::Message, c.id.now()).await.unwrap();
+    cs::user_acted(&c.db, app.id, u.id, UserAction::Message, None, c.id.now()).await.unwrap();
     for _ in 0..5 {
         send(&c, app.id, u.id).await.unwrap();
     }
     assert_eq!(code(send(&c, app.id, u.id).await), Code::OutOfSendQuota);
     // Entering the session replaces the window with 2 within a minute.
-    cs::user_acted(&c.db, app.id, u.id, UserAction::Message, c.id.now()).await.unwrap();
-    cs::user_acted(&c.db, app.id, u.id, UserAction::Entered, c.id.now()).await.unwrap();
+    cs::user_acted(&c.db, app.id, u.id, UserAction::Message, None, c.id.now()).await.unwrap();
+    cs::user_acted(&c.db, app.id, u.id, UserAction::Entered, None, c.id.now()).await.unwrap();
     send(&c, app.id, u.id).await.unwrap();
     send(&c, app.id, u.id).await.unwrap();
     assert_eq!(code(send(&c, app.id, u.id).await), Code::OutOfSendQuota, "3rd after entering");
-    cs::user_acted(&c.db, app.id, u.id, UserAction::Entered, c.id.now()).await.unwrap();
+    cs::user_acted(&c.db, app.id, u.id, UserAction::Entered, None, c.id.now()).await.unwrap();
     c.clock.advance_secs(59);
     assert!(send(&c, app.id, u.id).await.is_ok(), "59 s");
     c.clock.advance_secs(2);
@@ -73,7 +73,7 @@ both!(typing_needs_an_action_in_the_last_30_seconds, |c: Ctx| async move {
     let (app, _) = c.app(AppKind::Miniprogram, None).await;
     let u = c.user().await;
     assert_eq!(code(cs::typing(&c.db, app.id, u.id, Some("Typing"), c.id.now()).await), Code::NoRecentInteraction);
-    cs::user_acted(&c.db, app.id, u.id, UserAction::Entered, c.id.now()).await.unwrap();
+    cs::user_acted(&c.db, app.id, u.id, UserAction::Entered, None, c.id.now()).await.unwrap();
     c.clock.advance_secs(30);
     assert!(cs::typing(&c.db, app.id, u.id, Some("Typing"), c.id.now()).await.is_ok());
     assert_eq!(code(cs::typing(&c.db, app.id, u.id, Some("Dancing"), c.id.now()).await), Code::InvalidArgs);
@@ -84,7 +84,7 @@ both!(typing_needs_an_action_in_the_last_30_seconds, |c: Ctx| async move {
 both!(message_bodies_are_checked_before_anything_is_spent, |c: Ctx| async move {
     let (app, _) = c.app(AppKind::Miniprogram, None).await;
     let u = c.user().await;
-    cs::user_acted(&c.db, app.id, u.id, UserAction::Entered, c.id.now()).await.unwrap();
+    cs::user_acted(&c.db, app.id, u.id, UserAction::Entered, None, c.id.now()).await.unwrap();
     let bad = [
         json!({ "msgtype": "video" }),
         json!({ "msgtype": "text", "text": { "content": "" } }),
@@ -104,7 +104,7 @@ both!(message_bodies_are_checked_before_anything_is_spent, |c: Ctx| async move {
 async fn race(c: Ctx) {
     let (app, _) = c.app(AppKind::Miniprogram, None).await;
     let u = c.user().await;
-    cs::user_acted(&c.db, app.id, u.id, UserAction::Message, c.id.now()).await.unwrap();
+    cs::user_acted(&c.db, app.id, u.id, UserAction::Message, None, c.id.now()).await.unwrap();
     let stores: [Arc<dyn CustomerServiceStore>; 2] = [Arc::new(c.db.clone()), Arc::new(c.place.open().await)];
     let mut tasks = vec![];
     for i in 0..12 {

@@ -8,9 +8,9 @@ use common::{Ctx, T0};
 use openmini_core::identity::{App, AppKind};
 use openmini_core::reach::push::{self, AllowancePolicy, Push};
 use openmini_core::reach::store::{
-    Attempt, CampaignStore, InboxFilter, InboxStore, OutboxStore, PushStore, Reaction, ServerConfig, SubscriptionStore,
+    Answer, Attempt, CampaignStore, InboxFilter, InboxStore, OutboxStore, PushStore, Reaction, ServerConfig, SubscriptionStore,
 };
-use openmini_core::reach::{campaign, events, inbox};
+use openmini_core::reach::{campaign, events, inbox, subscribe};
 use openmini_core::{Code, ManualClock};
 use std::sync::Arc;
 
@@ -92,7 +92,7 @@ both!(allowance_goes_up_after_a_good_week_and_down_after_a_bad_one, |c: Ctx| asy
                 assert!(!c.db.react(*user, *m, Reaction::Clicked, T0 + 2 * HOUR).await.unwrap(), "a click counts once");
             }
             if app.id == bad.id && i < 3 {
-                inbox::stop(&c.db, &c.db, &c.db, *user, *m, T0 + HOUR).await.unwrap();
+                inbox::stop(&c.db, &c.db, &c.db, *user, *m, None, T0 + HOUR).await.unwrap();
             }
             if app.id == complained.id && i < 1 {
                 inbox::complain(&c.db, *user, *m, T0 + HOUR).await.unwrap();
@@ -172,13 +172,13 @@ both!(inbox_folders_reads_clicks_and_stop, |c: Ctx| async move {
     assert!(reply.is_ok());
     assert_eq!(c.db.mark_all_read(u.id, Some("customer_service"), i64::MAX, c.id.now()).await.unwrap(), 1);
     // Stop on a push refuses the app's pushes.
-    inbox::stop(&c.db, &c.db, &c.db, u.id, push_msg.id, c.id.now()).await.unwrap();
+    inbox::stop(&c.db, &c.db, &c.db, u.id, push_msg.id, None, c.id.now()).await.unwrap();
     assert_eq!(c.db.push_state(app.id, u.id).await.unwrap(), (true, true));
     c.clock.advance_ms(7 * 24 * HOUR);
     assert_eq!(send(&c, &p, &app, u.id).await, Err(Code::UserRefused));
     // Stop on any other message switches the app's notifications off.
     assert!(!c.db.switched_off(app.id, u.id).await.unwrap());
-    inbox::stop(&c.db, &c.db, &c.db, u.id, cs.id, c.id.now()).await.unwrap();
+    inbox::stop(&c.db, &c.db, &c.db, u.id, cs.id, None, c.id.now()).await.unwrap();
     assert!(c.db.switched_off(app.id, u.id).await.unwrap());
 });
 
@@ -216,9 +216,25 @@ both!(outbox_queues_only_for_configured_apps_and_leases_items, |c: Ctx| async mo
     assert!(c.db.claim_due(now + 1_000_000, now + 1_030_000, 10).await.unwrap().is_empty());
     let log = c.db.deliveries(app.id, 10).await.unwrap();
     assert_eq!((log[0].state.as_str(), log[0].attempts, log[0].last_status, log[0].delivered_at), ("delivered", 3, Some(200), Some(now + 40_002)));
-    // A sent event rides with its delivery: a failed send queues nothing.
     c.db.record_attempt(id, &Attempt::Dead { status: None, error: "gone".into() }, now).await.unwrap();
     assert_eq!(c.db.deliveries(app.id, 10).await.unwrap()[0].last_status, None);
+
+    // Events ride with what they report: a withdrawal of nothing queues nothing; a
+    // real one, a switch, and "stop receiving" on a message each queue their event.
+    let user = c.user().await;
+    let kinds = |db: openmini_store::Db| async move { db.deliveries(app.id, 50).await.unwrap().into_iter().map(|i| i.kind).collect::<Vec<_>>() };
+    let before = kinds(c.db.clone()).await.len();
+    assert!(!subscribe::withdraw(&c.db, app.id, user.id, "no-such-template", Some(&party), now).await.unwrap());
+    assert_eq!(kinds(c.db.clone()).await.len(), before, "nothing withdrawn, nothing told");
+    c.db.record_consent(app.id, user.id, &[Answer { pri_tmpl_id: "T1".into(), kind: 2, accepted: true }], None, now).await.unwrap();
+    assert!(subscribe::withdraw(&c.db, app.id, user.id, "T1", Some(&party), now).await.unwrap());
+    subscribe::switch(&c.db, app.id, user.id, true, Some(&party), now).await.unwrap();
+    let written = inbox::write(&c.db, app.id, user.id, "hi", |id| events::text(&party, now, "hi", id), now).await.unwrap();
+    let line = c.db.inbox_messages(user.id, &InboxFilter::default(), 1).await.unwrap()[0].id;
+    assert!(written > 0);
+    inbox::stop(&c.db, &c.db, &c.db, user.id, line, Some(&party), now).await.unwrap();
+    let k = kinds(c.db.clone()).await;
+    assert_eq!(&k[..4], ["subscribe_msg_change_event", "text", "subscribe_msg_change_event", "subscribe_msg_change_event"], "newest first");
 });
 
 /// `n` app users who added the app; returns their ids in order.
@@ -284,7 +300,7 @@ both!(a_subscription_campaign_spends_one_grant_per_user, |c: Ctx| async move {
     for u in &users[..4] {
         subscribe::consent(&c.db, &c.db, app.id, *u, std::slice::from_ref(&tmpl), std::slice::from_ref(&tmpl), None, c.id.now()).await.unwrap();
     }
-    c.db.set_switch(app.id, users[0], true, c.id.now()).await.unwrap();
+    c.db.set_switch(app.id, users[0], true, None, c.id.now()).await.unwrap();
     campaign::start_subscribe(&c.db, &c.db, app.id, Some(&tmpl), None, Some(&data), c.id.now()).await.unwrap();
     let camp = c.db.claim_campaign(c.id.now(), c.id.now() + 10_000).await.unwrap().unwrap();
     let done = campaign::run(&c.db, &p, camp, 10_000, 4, &ManualClock::new(c.id.now())).await.unwrap();

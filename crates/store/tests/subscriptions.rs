@@ -78,13 +78,13 @@ both!(withdrawal_and_the_app_switch_stop_sends_at_once, |c: Ctx| async move {
     let u = c.user().await;
     let (id, data) = private(&c, &app, 2).await;
     grant(&c, &app, u.id, &[&id], &[&id]).await.unwrap();
-    assert!(c.db.withdraw(app.id, u.id, &id, c.id.now()).await.unwrap());
+    assert!(c.db.withdraw(app.id, u.id, &id, None, c.id.now()).await.unwrap());
     assert_eq!(send(&c, &app, u.id, &id, &data).await.unwrap_err().code, Code::UserRefused, "withdrawn between grant and send");
     grant(&c, &app, u.id, &[&id], &[&id]).await.unwrap();
-    c.db.set_switch(app.id, u.id, true, c.id.now()).await.unwrap();
+    c.db.set_switch(app.id, u.id, true, None, c.id.now()).await.unwrap();
     assert_eq!(send(&c, &app, u.id, &id, &data).await.unwrap_err().code, Code::UserRefused, "app switched off");
     assert_eq!(grant(&c, &app, u.id, &[&id], &[&id]).await.unwrap_err().code, Code::NotificationsOff);
-    c.db.set_switch(app.id, u.id, false, c.id.now()).await.unwrap();
+    c.db.set_switch(app.id, u.id, false, None, c.id.now()).await.unwrap();
     assert!(send(&c, &app, u.id, &id, &data).await.is_ok(), "the grant survived the switch");
 });
 

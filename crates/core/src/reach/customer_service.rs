@@ -3,7 +3,7 @@
 //! session, 2 within 1 minute. Each new user action restarts the window at that
 //! action's full size and length: windows never add up.
 
-use super::store::{CsRefusal, CustomerServiceStore, Delivery};
+use super::store::{CsRefusal, CustomerServiceStore, Delivery, OutboxEvent};
 use crate::error::{ApiError, Code};
 use serde_json::{json, Value};
 
@@ -21,12 +21,19 @@ pub enum UserAction {
     Entered,
 }
 
-pub async fn user_acted(store: &dyn CustomerServiceStore, app_id: i64, user_id: i64, action: UserAction, now: i64) -> Result<(), ApiError> {
+pub async fn user_acted(
+    store: &dyn CustomerServiceStore,
+    app_id: i64,
+    user_id: i64,
+    action: UserAction,
+    event: Option<&OutboxEvent>,
+    now: i64,
+) -> Result<(), ApiError> {
     let (sends, len) = match action {
         UserAction::Message => AFTER_MESSAGE,
         UserAction::Entered => AFTER_ENTERING,
     };
-    Ok(store.open_window(app_id, user_id, sends, now + len, now).await?)
+    Ok(store.open_window(app_id, user_id, sends, now + len, event, now).await?)
 }
 
 /// Checks a `custom/send` body and renders what the inbox shows: (title, body).

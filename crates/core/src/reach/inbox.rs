@@ -4,6 +4,7 @@
 
 use super::customer_service::AFTER_MESSAGE;
 use super::store::{Delivery, InboxMessage, InboxStore, OutboxEvent, PushStore, Reaction, SubscriptionStore};
+use super::events::Party;
 use crate::error::{ApiError, Code};
 
 /// Subscription and template messages (服务通知).
@@ -58,20 +59,28 @@ pub async fn complain(store: &dyn InboxStore, user_id: i64, id: i64, now: i64) -
 
 /// "Stop receiving" on a message: a push refuses the app's pushes; a service
 /// notification switches the app's notifications off. Returns the message.
+/// `party`: who the app's change event is from and to (given the app's id), if the
+/// developer's server is to hear of a switch.
 pub async fn stop(
     inbox: &dyn InboxStore,
     pushes: &dyn PushStore,
     subs: &dyn SubscriptionStore,
     user_id: i64,
     id: i64,
+    party: Option<&Party>,
     now: i64,
 ) -> Result<InboxMessage, ApiError> {
     let m = own(inbox, user_id, id).await?;
     match m.folder.as_str() {
         PUSH => pushes.set_push_refusal(m.app_id, user_id, true, now).await?,
-        _ => subs.set_switch(m.app_id, user_id, true, now).await?,
+        _ => super::subscribe::switch(subs, m.app_id, user_id, true, party, now).await?,
     }
     Ok(m)
+}
+
+/// A message of the user's, or 40097.
+pub async fn message(store: &dyn InboxStore, user_id: i64, id: i64) -> Result<InboxMessage, ApiError> {
+    own(store, user_id, id).await
 }
 
 /// The user writes to the app's customer service from the inbox: the line is kept in

@@ -94,10 +94,11 @@ pub trait SubscriptionStore: Send + Sync + 'static {
     /// `event` (the popup event) is queued in the same step.
     async fn record_consent(&self, app_id: i64, user_id: i64, answers: &[Answer], event: Option<&OutboxEvent>, now: i64) -> Result<(), StoreError>;
     async fn grants(&self, app_id: i64, user_id: i64) -> Result<Vec<Grant>, StoreError>;
-    /// The user withdraws one template: its sends left drop to zero.
-    async fn withdraw(&self, app_id: i64, user_id: i64, pri_tmpl_id: &str, now: i64) -> Result<bool, StoreError>;
-    /// The user's switch for all of an app's notifications.
-    async fn set_switch(&self, app_id: i64, user_id: i64, off: bool, now: i64) -> Result<(), StoreError>;
+    /// The user withdraws one template: its sends left drop to zero; `event` (the
+    /// change event) is queued in the same step.
+    async fn withdraw(&self, app_id: i64, user_id: i64, pri_tmpl_id: &str, event: Option<&OutboxEvent>, now: i64) -> Result<bool, StoreError>;
+    /// The user's switch for all of an app's notifications, with its change event.
+    async fn set_switch(&self, app_id: i64, user_id: i64, off: bool, event: Option<&OutboxEvent>, now: i64) -> Result<(), StoreError>;
     async fn switched_off(&self, app_id: i64, user_id: i64) -> Result<bool, StoreError>;
     /// In one atomic step: spends the grant (one-time) or checks it (long-term), with
     /// the app not switched off, and puts the message in the inbox. `None`: no live
@@ -119,7 +120,8 @@ pub enum CsRefusal {
 pub trait CustomerServiceStore: Send + Sync + 'static {
     /// A user action: the window restarts with `sends` allowed until `expires_at`
     /// (it replaces whatever was left: windows never add up).
-    async fn open_window(&self, app_id: i64, user_id: i64, sends: i64, expires_at: i64, now: i64) -> Result<(), StoreError>;
+    /// `event` (what the action tells the developer's server) is queued in the same step.
+    async fn open_window(&self, app_id: i64, user_id: i64, sends: i64, expires_at: i64, event: Option<&OutboxEvent>, now: i64) -> Result<(), StoreError>;
     /// In one atomic step: spends one send of a live window and delivers the message.
     async fn cs_deliver(&self, d: &Delivery<'_>) -> Result<Result<i64, CsRefusal>, StoreError>;
     /// When the user last acted (for `typing`), if ever.

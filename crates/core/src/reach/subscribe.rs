@@ -55,6 +55,22 @@ pub async fn consent(
     Ok(results)
 }
 
+/// The user withdraws one template in the settings; the developer's server hears of
+/// it (`subscribe_msg_change_event`) in the same step.
+pub async fn withdraw(subs: &dyn SubscriptionStore, app_id: i64, user_id: i64, pri_tmpl_id: &str, party: Option<&Party>, now: i64) -> Result<bool, ApiError> {
+    let event = party.map(|p| events::change(p, now, &[(pri_tmpl_id.to_string(), "reject")]));
+    Ok(subs.withdraw(app_id, user_id, pri_tmpl_id, event.as_ref(), now).await?)
+}
+
+/// The user's switch for all of an app's notifications; the developer's server hears
+/// of every template it affects in the same step.
+pub async fn switch(subs: &dyn SubscriptionStore, app_id: i64, user_id: i64, off: bool, party: Option<&Party>, now: i64) -> Result<(), ApiError> {
+    let status = if off { "reject" } else { "accept" };
+    let changes: Vec<_> = subs.grants(app_id, user_id).await?.into_iter().map(|g| (g.pri_tmpl_id, status)).collect();
+    let event = party.filter(|_| !changes.is_empty()).map(|p| events::change(p, now, &changes));
+    Ok(subs.set_switch(app_id, user_id, off, event.as_ref(), now).await?)
+}
+
 /// `page`: a path inside the mini program, with an optional query; no leading `/`.
 pub(crate) fn check_page(page: Option<&str>) -> Result<Option<&str>, ApiError> {
     match page.filter(|p| !p.is_empty()) {

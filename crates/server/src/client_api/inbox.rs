@@ -169,7 +169,12 @@ pub async fn complain(State(s): State<AppState>, u: ClientUser, Path(id): Path<i
 /// "Stop receiving": pushes of this app stop (a push) or all its notifications (a
 /// service notification).
 pub async fn stop(State(s): State<AppState>, u: ClientUser, Path(id): Path<i64>) -> ClientReply {
-    let m = inbox::stop(&s.db, &s.db, &s.db, u.session.user_id, id, s.identity.now()).await?;
+    let user_id = u.session.user_id;
+    let m = inbox::message(&s.db, user_id, id).await?;
+    let app = s.identity.store().app_by_id(m.app_id).await?.ok_or(Code::InvalidAppid)?;
+    let p = crate::open_api::party(&s, &app, user_id);
+    let m = inbox::stop(&s.db, &s.db, &s.db, user_id, id, Some(&p), s.identity.now()).await?;
+    s.outbox_wake.notify_one();
     Ok(Json(json!({ "ok": true, "stopped": if m.folder == inbox::PUSH { "push" } else { "notifications" } })))
 }
 

@@ -8,7 +8,7 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::Json;
 use crate::open_api::party;
-use openmini_core::reach::store::{OutboxStore, PushStore, SubscriptionStore};
+use openmini_core::reach::store::{PushStore, SubscriptionStore};
 use openmini_core::reach::{customer_service, events, inbox, legacy, subscribe};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -63,13 +63,9 @@ pub struct Withdraw {
 
 pub async fn withdraw(State(s): State<AppState>, u: ClientUser, Path(appid): Path<String>, Body(b): Body<Withdraw>) -> ClientReply {
     let app = s.identity.app_param(Some(&appid)).await?;
-    let now = s.identity.now();
-    let done = s.db.withdraw(app.id, u.session.user_id, &b.pri_tmpl_id, now).await?;
-    if done {
-        let e = events::change(&party(&s, &app, u.session.user_id), now, &[(b.pri_tmpl_id.clone(), "reject")]);
-        s.db.enqueue(app.id, &e, now).await?;
-        s.outbox_wake.notify_one();
-    }
+    let p = party(&s, &app, u.session.user_id);
+    let done = subscribe::withdraw(&s.db, app.id, u.session.user_id, &b.pri_tmpl_id, Some(&p), s.identity.now()).await?;
+    s.outbox_wake.notify_one();
     Ok(Json(json!({ "ok": done })))
 }
 
@@ -80,15 +76,9 @@ pub struct Switch {
 
 pub async fn switch(State(s): State<AppState>, u: ClientUser, Path(appid): Path<String>, Body(b): Body<Switch>) -> ClientReply {
     let app = s.identity.app_param(Some(&appid)).await?;
-    let now = s.identity.now();
-    s.db.set_switch(app.id, u.session.user_id, !b.enabled, now).await?;
-    // The developer hears of every template the switch affects.
-    let status = if b.enabled { "accept" } else { "reject" };
-    let changes: Vec<_> = s.db.grants(app.id, u.session.user_id).await?.into_iter().map(|g| (g.pri_tmpl_id, status)).collect();
-    if !changes.is_empty() {
-        s.db.enqueue(app.id, &events::change(&party(&s, &app, u.session.user_id), now, &changes), now).await?;
-        s.outbox_wake.notify_one();
-    }
+    let p = party(&s, &app, u.session.user_id);
+    subscribe::switch(&s.db, app.id, u.session.user_id, !b.enabled, Some(&p), s.identity.now()).await?;
+    s.outbox_wake.notify_one();
     Ok(Json(json!({ "enabled": b.enabled })))
 }
 
@@ -114,8 +104,8 @@ pub async fn cs_message(State(s): State<AppState>, u: ClientUser, Path(appid): P
 pub async fn cs_enter(State(s): State<AppState>, u: ClientUser, Path(appid): Path<String>) -> ClientReply {
     let app = s.identity.app_param(Some(&appid)).await?;
     let (now, user_id) = (s.identity.now(), u.session.user_id);
-    customer_service::user_acted(&s.db, app.id, user_id, customer_service::UserAction::Entered, now).await?;
-    s.db.enqueue(app.id, &events::entered_session(&party(&s, &app, user_id), now), now).await?;
+    let event = events::entered_session(&party(&s, &app, user_id), now);
+    customer_service::user_acted(&s.db, app.id, user_id, customer_service::UserAction::Entered, Some(&event), now).await?;
     s.outbox_wake.notify_one();
     Ok(Json(json!({ "ok": true })))
 }
