@@ -301,3 +301,94 @@ fn a_campaign_survives_kill_9_on_postgres() {
     campaign_survives_kill_9(Some(&url), "crash_pg");
     rt.block_on(admin.execute_raw(&format!("DROP DATABASE IF EXISTS {db_name} WITH (FORCE)"))).unwrap();
 }
+
+/// Two `serve` nodes on one PostgreSQL, 24 senders racing through both for a user's N
+/// one-time grants: exactly N sends succeed, every round; the rest get 43101. Another
+/// app cannot reach the user at all (its openid is unknown there: 40003).
+#[test]
+fn senders_on_two_nodes_race_for_n_grants() {
+    use openmini_core::reach::store::{Answer, SubscriptionStore};
+    let data = tmpdir("grants");
+    let db_name = format!("om_grants_{}", std::process::id());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let admin = rt.block_on(Db::connect(&pg_url(), ConnectOptions::default())).unwrap();
+    rt.block_on(admin.execute_raw(&format!("DROP DATABASE IF EXISTS {db_name} WITH (FORCE)"))).unwrap();
+    rt.block_on(admin.execute_raw(&format!("CREATE DATABASE {db_name}"))).unwrap();
+    let url = format!("{}/{db_name}", pg_url().rsplit_once('/').unwrap().0);
+    let store = ["--data", data.to_str().unwrap(), "--database", url.as_str()];
+    let subject = cli(&store, &["subject", "create", "--name", "Grants Co."])["id"].as_i64().unwrap().to_string();
+    let app = cli(&store, &["app", "create", "--subject", &subject, "--kind", "miniprogram", "--name", "Shop"]);
+    let other = cli(&store, &["app", "create", "--subject", &subject, "--kind", "miniprogram", "--name", "Other"]);
+    let (appid, secret) = (app["appid"].as_str().unwrap().to_string(), app["appsecret"].as_str().unwrap().to_string());
+    let seeded = cli(&store, &["app", "seed-users", "--app", &appid, "--count", "1"]);
+    let user = seeded["first_user"].as_i64().unwrap();
+    let openid = format!("o{}_{user}", seeded["tag"].as_str().unwrap());
+
+    let nodes = [
+        Node::start(&data, &["--database", &url], &[("OPENMINI_SEED_DEMO", "false")]),
+        Node::start(&data, &["--database", &url], &[("OPENMINI_SEED_DEMO", "false")]),
+    ];
+    let token_of = |appid: &str, secret: &str| {
+        let (_, body) = http_get(nodes[0].port, &format!("/cgi-bin/token?grant_type=client_credential&appid={appid}&secret={secret}")).unwrap();
+        serde_json::from_str::<Value>(&body).unwrap()["access_token"].as_str().unwrap().to_string()
+    };
+    let token = token_of(&appid, &secret);
+    // The developer picks a one-time template: the first of the library's.
+    let (_, body) = http_get(nodes[1].port, &format!("/wxaapi/newtmpl/getcategory?access_token={token}")).unwrap();
+    let cat = serde_json::from_str::<Value>(&body).unwrap()["data"][0]["id"].clone();
+    let (_, body) = http_get(nodes[1].port, &format!("/wxaapi/newtmpl/getpubtemplatetitles?access_token={token}&ids={cat}&start=0&limit=30")).unwrap();
+    let titles = serde_json::from_str::<Value>(&body).unwrap();
+    let tid = titles["data"].as_array().unwrap().iter().find(|t| t["type"] == 2).expect("a one-time template")["tid"].clone();
+    let (_, body) = http_get(nodes[1].port, &format!("/wxaapi/newtmpl/getpubtemplatekeywords?access_token={token}&tid={tid}")).unwrap();
+    let kws: Vec<Value> = serde_json::from_str::<Value>(&body).unwrap()["data"].as_array().unwrap()[..2].to_vec();
+    let add = serde_json::json!({ "tid": tid.to_string(), "kidList": [kws[0]["kid"], kws[1]["kid"]], "sceneDesc": "抢购" });
+    let (_, body) = http_post(nodes[0].port, &format!("/wxaapi/newtmpl/addtemplate?access_token={token}"), &add.to_string()).unwrap();
+    let tmpl = serde_json::from_str::<Value>(&body).unwrap()["priTmplId"].as_str().unwrap().to_string();
+    let mut data_json = serde_json::json!({});
+    for k in &kws {
+        data_json[format!("{}{}", k["rule"].as_str().unwrap(), k["kid"])] = serde_json::json!({ "value": k["example"] });
+    }
+    let send = serde_json::json!({ "touser": openid, "template_id": tmpl, "data": data_json }).to_string();
+
+    let db = rt.block_on(Db::connect(&url, ConnectOptions::default())).unwrap();
+    let app_id = rt.block_on(db.row("SELECT id FROM apps WHERE appid = $1", vec![appid.as_str().into()])).unwrap().unwrap().int(0).unwrap();
+    for (round, grants) in [1usize, 3, 7, 2, 5].into_iter().enumerate() {
+        // The user accepts the template `grants` times (what consent dialogs record).
+        let answers: Vec<Answer> = (0..grants).map(|_| Answer { pri_tmpl_id: tmpl.clone(), kind: 2, accepted: true }).collect();
+        rt.block_on(db.record_consent(app_id, user, &answers, None, 0)).unwrap();
+        let barrier = Arc::new(Barrier::new(24));
+        let handles: Vec<_> = (0..24)
+            .map(|i| {
+                let (barrier, body, port) = (barrier.clone(), send.clone(), nodes[i % 2].port);
+                let path = format!("/cgi-bin/message/subscribe/send?access_token={token}");
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    let (_, answer) = http_post(port, &path, &body).expect("node answered");
+                    serde_json::from_str::<Value>(&answer).unwrap()["errcode"].as_i64().unwrap()
+                })
+            })
+            .collect();
+        let codes: Vec<i64> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+        let ok = codes.iter().filter(|c| **c == 0).count();
+        let refused = codes.iter().filter(|c| **c == 43101).count();
+        assert_eq!((ok, refused), (grants, 24 - grants), "round {round}: {codes:?}");
+    }
+    let delivered = rt.block_on(db.row("SELECT COUNT(*) FROM inbox WHERE user_id = $1", vec![user.into()])).unwrap().unwrap().int(0).unwrap();
+    assert_eq!(delivered, 1 + 3 + 7 + 2 + 5);
+
+    // Another app's token cannot reach this user by this openid, by any kind of message.
+    let other_token = token_of(other["appid"].as_str().unwrap(), other["appsecret"].as_str().unwrap());
+    for (path, body) in [
+        ("/cgi-bin/message/subscribe/send", send.clone()),
+        ("/cgi-bin/message/custom/send", serde_json::json!({ "touser": openid, "msgtype": "text", "text": { "content": "hi" } }).to_string()),
+        ("/wxa/push/send", serde_json::json!({ "touser": openid, "title": "t", "content": "c" }).to_string()),
+    ] {
+        let (_, answer) = http_post(nodes[1].port, &format!("{path}?access_token={other_token}"), &body).unwrap();
+        assert_eq!(serde_json::from_str::<Value>(&answer).unwrap()["errcode"], 40003, "{path}: {answer}");
+    }
+    for n in nodes {
+        n.stop();
+    }
+    rt.block_on(db.close());
+    rt.block_on(admin.execute_raw(&format!("DROP DATABASE IF EXISTS {db_name} WITH (FORCE)"))).unwrap();
+}
