@@ -13,49 +13,48 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// What every workload takes.
+#[derive(clap::Args, Debug, Clone)]
+pub struct Common {
+    /// Short run (well under a minute).
+    #[arg(long)]
+    pub quick: bool,
+    /// Database URL; default is SQLite in a temporary folder. With postgres:// the
+    /// bench works in a fresh schema and drops it afterwards.
+    #[arg(long)]
+    pub database: Option<String>,
+    /// Concurrent clients.
+    #[arg(long, default_value_t = 32)]
+    pub clients: usize,
+    /// Seconds per phase (default 5 with --quick, 15 otherwise).
+    #[arg(long)]
+    pub seconds: Option<u64>,
+    /// Print the figures as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl Common {
+    fn secs(&self) -> u64 {
+        self.seconds.unwrap_or(if self.quick { 5 } else { 15 })
+    }
+}
+
 #[derive(Subcommand)]
 pub enum Workload {
     /// The full login flow: mint a wx.login code (client API) → jscode2session (open API).
     Login {
-        /// Short run (well under a minute).
-        #[arg(long)]
-        quick: bool,
-        /// Database URL; default is SQLite in a temporary folder. With postgres:// the
-        /// bench works in a fresh schema and drops it afterwards.
-        #[arg(long)]
-        database: Option<String>,
-        /// Concurrent clients.
-        #[arg(long, default_value_t = 32)]
-        clients: usize,
-        /// Seconds per phase (default 5 with --quick, 15 otherwise).
-        #[arg(long)]
-        seconds: Option<u64>,
-        /// Print the figures as one JSON object.
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        common: Common,
     },
     /// Quota-checked sends (subscribe/send spending one-time grants, customer-service
     /// sends in their windows) and a campaign fan-out to 1M users (100k with --quick).
     Reach {
-        /// Short run (well under a minute).
-        #[arg(long)]
-        quick: bool,
-        /// Database URL; default is SQLite in a temporary folder. With postgres:// the
-        /// bench works in a fresh schema and drops it afterwards.
-        #[arg(long)]
-        database: Option<String>,
-        /// Concurrent clients.
-        #[arg(long, default_value_t = 32)]
-        clients: usize,
-        /// Seconds per phase (default 5 with --quick, 15 otherwise).
-        #[arg(long)]
-        seconds: Option<u64>,
+        #[command(flatten)]
+        common: Common,
         /// Users of the fan-out (default 1,000,000; 100,000 with --quick).
         #[arg(long)]
         fanout_users: Option<i64>,
-        /// Print the figures as one JSON object.
-        #[arg(long)]
-        json: bool,
     },
 }
 
@@ -81,12 +80,10 @@ impl Phase {
 
 pub async fn run(w: Workload) -> anyhow::Result<()> {
     match w {
-        Workload::Login { quick, database, clients, seconds, json } => {
-            login(quick, database, clients, seconds.unwrap_or(if quick { 5 } else { 15 }), json).await
-        }
-        Workload::Reach { quick, database, clients, seconds, fanout_users, json } => {
-            let fanout = fanout_users.unwrap_or(if quick { 100_000 } else { 1_000_000 });
-            crate::bench_reach::run(quick, database, clients, seconds.unwrap_or(if quick { 5 } else { 15 }), fanout, json).await
+        Workload::Login { common: c } => login(c.quick, c.database.clone(), c.clients, c.secs(), c.json).await,
+        Workload::Reach { common: c, fanout_users } => {
+            let fanout = fanout_users.unwrap_or(if c.quick { 100_000 } else { 1_000_000 });
+            crate::bench_reach::run(c.quick, c.database.clone(), c.clients, c.secs(), fanout, c.json).await
         }
     }
 }

@@ -32,6 +32,36 @@ fn cli(store: &[&str], args: &[&str]) -> Value {
     serde_json::from_str(stdout.trim()).unwrap_or_else(|_| panic!("{args:?}: not one JSON object: {stdout}"))
 }
 
+/// A fresh PostgreSQL database for one test, dropped (even with open connections) when
+/// the guard goes.
+struct PgDb {
+    name: String,
+    url: String,
+}
+
+impl PgDb {
+    fn new(tag: &str) -> PgDb {
+        let name = format!("om_{tag}_{}", std::process::id());
+        Self::admin(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE); CREATE DATABASE {name}"));
+        let url = format!("{}/{name}", pg_url().rsplit_once('/').unwrap().0);
+        PgDb { name, url }
+    }
+
+    fn admin(sql: &str) {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let admin = rt.block_on(Db::connect(&pg_url(), ConnectOptions::default())).unwrap();
+        for stmt in sql.split("; ") {
+            rt.block_on(admin.execute_raw(stmt)).unwrap();
+        }
+    }
+}
+
+impl Drop for PgDb {
+    fn drop(&mut self) {
+        Self::admin(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+    }
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
@@ -143,29 +173,19 @@ fn serve_seeds_a_demo_and_never_logs_secrets() {
 #[test]
 fn database_url_is_redacted_from_logs() {
     let data = tmpdir("redact");
-    let url = pg_url().replacen("postgres://root@", "postgres://root:hunter2secret@", 1);
-    let db_name = format!("om_redact_{}", std::process::id());
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let admin = rt.block_on(Db::connect(&pg_url(), ConnectOptions::default())).unwrap();
-    rt.block_on(admin.execute_raw(&format!("DROP DATABASE IF EXISTS {db_name}"))).unwrap();
-    rt.block_on(admin.execute_raw(&format!("CREATE DATABASE {db_name}"))).unwrap();
-    let url = format!("{}/{db_name}", url.rsplit_once('/').unwrap().0);
+    let pg = PgDb::new("redact");
+    let url = pg.url.replacen("postgres://root@", "postgres://root:hunter2secret@", 1);
     let node = Node::start(&data, &[], &[("OPENMINI_DATABASE_URL", url.as_str())]);
     let (log, _) = node.stop();
     assert!(log.contains("[redacted]"), "{log}");
     assert!(!log.contains("hunter2secret"), "{log}");
-    rt.block_on(admin.execute_raw(&format!("DROP DATABASE IF EXISTS {db_name} WITH (FORCE)"))).unwrap();
 }
 
 #[test]
 fn two_nodes_on_one_postgres_redeem_a_code_exactly_once() {
     let data = tmpdir("pg");
-    let db_name = format!("om_nodes_{}", std::process::id());
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let admin = rt.block_on(Db::connect(&pg_url(), ConnectOptions::default())).unwrap();
-    rt.block_on(admin.execute_raw(&format!("DROP DATABASE IF EXISTS {db_name} WITH (FORCE)"))).unwrap();
-    rt.block_on(admin.execute_raw(&format!("CREATE DATABASE {db_name}"))).unwrap();
-    let url = format!("{}/{db_name}", pg_url().rsplit_once('/').unwrap().0);
+    let pg = PgDb::new("nodes");
+    let url = pg.url.clone();
     let store = ["--data", data.to_str().unwrap(), "--database", url.as_str()];
 
     // The admin CLI's JSON names, which scripts rely on.
@@ -207,7 +227,6 @@ fn two_nodes_on_one_postgres_redeem_a_code_exactly_once() {
     for n in nodes {
         n.stop();
     }
-    rt.block_on(admin.execute_raw(&format!("DROP DATABASE IF EXISTS {db_name} WITH (FORCE)"))).unwrap();
 }
 
 /// kill -9 a node in the middle of a campaign to 100,000 users and start another: the
@@ -292,14 +311,8 @@ fn a_campaign_survives_kill_9_on_sqlite() {
 
 #[test]
 fn a_campaign_survives_kill_9_on_postgres() {
-    let db_name = format!("om_crash_{}", std::process::id());
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let admin = rt.block_on(Db::connect(&pg_url(), ConnectOptions::default())).unwrap();
-    rt.block_on(admin.execute_raw(&format!("DROP DATABASE IF EXISTS {db_name} WITH (FORCE)"))).unwrap();
-    rt.block_on(admin.execute_raw(&format!("CREATE DATABASE {db_name}"))).unwrap();
-    let url = format!("{}/{db_name}", pg_url().rsplit_once('/').unwrap().0);
-    campaign_survives_kill_9(Some(&url), "crash_pg");
-    rt.block_on(admin.execute_raw(&format!("DROP DATABASE IF EXISTS {db_name} WITH (FORCE)"))).unwrap();
+    let pg = PgDb::new("crash");
+    campaign_survives_kill_9(Some(&pg.url), "crash_pg");
 }
 
 /// Two `serve` nodes on one PostgreSQL, 24 senders racing through both for a user's N
@@ -309,12 +322,9 @@ fn a_campaign_survives_kill_9_on_postgres() {
 fn senders_on_two_nodes_race_for_n_grants() {
     use openmini_core::reach::store::{Answer, SubscriptionStore};
     let data = tmpdir("grants");
-    let db_name = format!("om_grants_{}", std::process::id());
+    let pg = PgDb::new("grants");
+    let url = pg.url.clone();
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let admin = rt.block_on(Db::connect(&pg_url(), ConnectOptions::default())).unwrap();
-    rt.block_on(admin.execute_raw(&format!("DROP DATABASE IF EXISTS {db_name} WITH (FORCE)"))).unwrap();
-    rt.block_on(admin.execute_raw(&format!("CREATE DATABASE {db_name}"))).unwrap();
-    let url = format!("{}/{db_name}", pg_url().rsplit_once('/').unwrap().0);
     let store = ["--data", data.to_str().unwrap(), "--database", url.as_str()];
     let subject = cli(&store, &["subject", "create", "--name", "Grants Co."])["id"].as_i64().unwrap().to_string();
     let app = cli(&store, &["app", "create", "--subject", &subject, "--kind", "miniprogram", "--name", "Shop"]);
@@ -390,5 +400,4 @@ fn senders_on_two_nodes_race_for_n_grants() {
         n.stop();
     }
     rt.block_on(db.close());
-    rt.block_on(admin.execute_raw(&format!("DROP DATABASE IF EXISTS {db_name} WITH (FORCE)"))).unwrap();
 }

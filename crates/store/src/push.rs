@@ -316,6 +316,22 @@ fn count_batch(b: &Batch<'_>) -> Step {
     )
 }
 
+/// The parameters of a batch's inbox insert: `$1` app, `$2`/`$3` the user range, `$4`
+/// what picks the rows (week or template), `$5` the campaign, `$6`–`$9` the message.
+fn delivery_params(b: &Batch<'_>, pick: Val) -> Vec<Val> {
+    vec![
+        b.campaign.app_id.into(),
+        b.lo.into(),
+        b.hi.into(),
+        pick,
+        b.campaign.id.into(),
+        b.title.into(),
+        b.body.into(),
+        b.page.into(),
+        b.now.into(),
+    ]
+}
+
 async fn run_batch(db: &Db, steps: Vec<Step>) -> R<bool> {
     Ok(matches!(db.script(steps).await?, Outcome::Done(_)))
 }
@@ -385,17 +401,7 @@ impl CampaignStore for Db {
                     "INSERT INTO inbox (user_id, app_id, folder, title, body, page, created_at, campaign_id, from_user) \
                      SELECT p.user_id, p.app_id, 'push', $6, $7, $8, $9, $5, 0 FROM push_counts p \
                      WHERE p.app_id = $1 AND p.week = $4 AND p.campaign_id = $5 AND p.user_id > $2 AND p.user_id <= $3",
-                    vec![
-                        app.into(),
-                        b.lo.into(),
-                        b.hi.into(),
-                        week.into(),
-                        c.into(),
-                        b.title.into(),
-                        b.body.into(),
-                        b.page.into(),
-                        b.now.into(),
-                    ],
+                    delivery_params(b, week.into()),
                 ),
                 count_batch(b),
             ],
@@ -425,17 +431,7 @@ impl CampaignStore for Db {
                     "INSERT INTO inbox (user_id, app_id, folder, pri_tmpl_id, title, body, page, created_at, campaign_id, from_user) \
                      SELECT g.user_id, g.app_id, 'service', g.pri_tmpl_id, $6, $7, $8, $9, $5, 0 FROM sub_grants g \
                      WHERE g.app_id = $1 AND g.pri_tmpl_id = $4 AND g.campaign_id = $5 AND g.user_id > $2 AND g.user_id <= $3",
-                    vec![
-                        app.into(),
-                        b.lo.into(),
-                        b.hi.into(),
-                        pri_tmpl_id.into(),
-                        c.into(),
-                        b.title.into(),
-                        b.body.into(),
-                        b.page.into(),
-                        b.now.into(),
-                    ],
+                    delivery_params(b, pri_tmpl_id.into()),
                 ),
                 count_batch(b),
             ],
