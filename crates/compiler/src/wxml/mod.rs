@@ -2,6 +2,7 @@
 //! several interpolations in one attribute, unquoted boolean attributes, self-closing
 //! custom tags, raw `<wxs>` bodies) and the expression language of `{{ }}`.
 
+pub mod codegen;
 pub mod expr;
 pub mod parse;
 

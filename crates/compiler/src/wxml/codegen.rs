@@ -1,0 +1,459 @@
+//! WXML to render code: every file becomes a JavaScript function from data to a
+//! virtual tree (`{tag, attrs, children}` for elements, strings for text), with
+//! `wx:if`/`wx:elif`/`wx:else`, `wx:for` (`wx:for-item`, `wx:for-index`), `block`,
+//! `template` (`name`, `is`, `data`), `import` (not transitive) and `include`. The
+//! semantics follow WeChat's own compiler (docs/wcc-oracle.md): text is string
+//! concatenation (`undefined` renders empty, `null` as `null`), an attribute that is
+//! one `{{ }}` keeps its value's type, a bare attribute is `true`, whitespace-only text
+//! between tags is dropped, entities are kept as written.
+//!
+//! Not yet: WXS modules (a warning; calls into them render nothing).
+
+use super::expr::{parse_object_body, parse_template, Expr, Item, Part, Prop};
+use super::parse::{parse, Element, Node};
+use crate::diag::{Diagnostic, Severity, Source, Span};
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// The runtime the generated code calls (`$r`), shared by every file of a package.
+pub const RUNTIME: &str = r#"{
+  g: function (o, k) { return o == null ? undefined : o[k]; },
+  s: function (v) { return v === undefined ? "" : String(v); },
+  it: function (v, f) {
+    if (v == null) return;
+    if (Array.isArray(v) || typeof v === "string") { for (var i = 0; i < v.length; i++) f(v[i], i); }
+    else if (typeof v === "number") { for (var n = 0; n < v; n++) f(n, n); }
+    else if (typeof v === "object") { for (var k in v) if (Object.prototype.hasOwnProperty.call(v, k)) f(v[k], k); }
+  },
+  f: function (fn, args) { return typeof fn === "function" ? fn.apply(null, args) : undefined; },
+  tpl: function (visible, name, data, out) {
+    var t = visible[name];
+    if (typeof t === "function") { var r = t(data || {}); for (var i = 0; i < r.length; i++) out.push(r[i]); }
+  }
+}"#;
+
+/// Turns a path as written in `src` into a package path, relative to the file that
+/// names it (`./a`, `../a`, `a`) or to the package root (`/a`); `.wxml` is implied.
+/// `None` if it leaves the package.
+pub fn resolve(from: &str, src: &str) -> Option<String> {
+    let mut parts: Vec<&str> = if src.starts_with('/') { Vec::new() } else { from.split('/').collect() };
+    if !src.starts_with('/') {
+        parts.pop();
+    }
+    for seg in src.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut p = parts.join("/");
+    if p.is_empty() {
+        return None;
+    }
+    if !p.ends_with(".wxml") {
+        p.push_str(".wxml");
+    }
+    Some(p)
+}
+
+struct Gen<'a, 's> {
+    src: &'a Source<'s>,
+    path: &'a str,
+    files: &'a BTreeMap<String, String>,
+    diags: Vec<Diagnostic>,
+    out: String,
+    n: usize,
+    /// Loop variables in scope: (name in WXML, JS variable).
+    scope: Vec<(String, String)>,
+    templates: Vec<(String, String)>,
+    imports: Vec<String>,
+}
+
+fn js_str(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+}
+
+fn is_control(name: &str) -> bool {
+    matches!(name, "wx:if" | "wx:elif" | "wx:else" | "wx:for" | "wx:for-items" | "wx:for-item" | "wx:for-index" | "wx:key")
+}
+
+impl Gen<'_, '_> {
+    fn var(&mut self, prefix: &str) -> String {
+        self.n += 1;
+        format!("{prefix}{}", self.n)
+    }
+
+    fn warn(&mut self, code: &'static str, at: usize, msg: impl Into<String>) {
+        self.diags.push(self.src.diag(Severity::Warning, code, Span::new(at, at + 1), msg));
+    }
+
+    fn error(&mut self, code: &'static str, at: usize, msg: impl Into<String>) {
+        self.diags.push(self.src.diag(Severity::Error, code, Span::new(at, at + 1), msg));
+    }
+
+    fn expr(&self, e: &Expr) -> String {
+        match e {
+            Expr::Str { v } => js_str(v),
+            Expr::Num { v } => {
+                if v.is_finite() {
+                    format!("{v}")
+                } else {
+                    "NaN".into()
+                }
+            }
+            Expr::Bool { v } => v.to_string(),
+            Expr::Null => "null".into(),
+            Expr::Undefined => "undefined".into(),
+            Expr::Name { v } => match self.scope.iter().rev().find(|(n, _)| n == v) {
+                Some((_, js)) => js.clone(),
+                None => format!("$r.g(d,{})", js_str(v)),
+            },
+            Expr::Member { obj, prop } => format!("$r.g({},{})", self.expr(obj), js_str(prop)),
+            Expr::Index { obj, index } => format!("$r.g({},{})", self.expr(obj), self.expr(index)),
+            Expr::Call { callee, args } => {
+                let args: Vec<String> = args.iter().map(|a| self.expr(a)).collect();
+                format!("$r.f({},[{}])", self.expr(callee), args.join(","))
+            }
+            Expr::Unary { op: "typeof", arg } => format!("(typeof {})", self.expr(arg)),
+            Expr::Unary { op, arg } => format!("({op}{})", self.expr(arg)),
+            Expr::Binary { op, left, right } => format!("({}{op}{})", self.expr(left), self.expr(right)),
+            Expr::Cond { test, then, other } => format!("({}?{}:{})", self.expr(test), self.expr(then), self.expr(other)),
+            Expr::Array { items } => {
+                let items: Vec<String> = items
+                    .iter()
+                    .map(|i| match i {
+                        Item::Value { v } => self.expr(v),
+                        Item::Spread { v } => format!("...({}||[])", self.expr(v)),
+                    })
+                    .collect();
+                format!("[{}]", items.join(","))
+            }
+            Expr::Object { props } => self.object(props),
+        }
+    }
+
+    fn object(&self, props: &[Prop]) -> String {
+        let props: Vec<String> = props
+            .iter()
+            .map(|p| match p {
+                Prop::Pair { key, v } => format!("{}:{}", js_str(key), self.expr(v)),
+                Prop::Spread { v } => format!("...{}", self.expr(v)),
+            })
+            .collect();
+        format!("({{{}}})", props.join(","))
+    }
+
+    /// A value with interpolations: one `{{ }}` alone keeps its type; otherwise the
+    /// parts are concatenated as text.
+    fn template_value(&mut self, raw: &str, at: usize) -> String {
+        match parse_template(raw) {
+            Ok(parts) => match parts.as_slice() {
+                [Part::Expr { v }] => self.expr(v),
+                [] => js_str(""),
+                parts => {
+                    let pieces: Vec<String> = parts
+                        .iter()
+                        .map(|p| match p {
+                            Part::Text { v } => js_str(v),
+                            Part::Expr { v } => format!("$r.s({})", self.expr(v)),
+                        })
+                        .collect();
+                    format!("({})", pieces.join("+"))
+                }
+            },
+            Err(e) => {
+                self.error("bad-expression", at + e.offset, e.message);
+                js_str(raw)
+            }
+        }
+    }
+
+    /// The inside of a value that must be exactly one `{{expr}}` (or plain text).
+    fn single(&mut self, raw: &str, at: usize) -> String {
+        self.template_value(raw, at)
+    }
+
+    fn nodes(&mut self, nodes: &[Node], out: &str) {
+        let mut i = 0;
+        while i < nodes.len() {
+            match &nodes[i] {
+                Node::Text { text, span } => {
+                    if !text.trim().is_empty() {
+                        let v = self.text(text, span.start);
+                        let _ = writeln!(self.out, "{out}.push({v});");
+                    }
+                }
+                Node::Comment { .. } => {}
+                Node::Element(el) => {
+                    if el.attr("wx:if").is_some() && el.attr("wx:for").is_none() {
+                        i = self.if_chain(nodes, i, out);
+                        continue;
+                    }
+                    if el.attr("wx:elif").is_some() || el.attr("wx:else").is_some() {
+                        self.error("else-without-if", el.span.start, format!("`<{}>` has wx:elif/wx:else without a wx:if before it", el.name));
+                    } else {
+                        self.element(el, out);
+                    }
+                }
+            }
+            i += 1;
+        }
+    }
+
+    fn text(&mut self, text: &str, at: usize) -> String {
+        match parse_template(text) {
+            Ok(parts) => {
+                let pieces: Vec<String> = parts
+                    .iter()
+                    .map(|p| match p {
+                        Part::Text { v } => js_str(v),
+                        Part::Expr { v } => format!("$r.s({})", self.expr(v)),
+                    })
+                    .collect();
+                if pieces.is_empty() {
+                    js_str("")
+                } else {
+                    format!("({})", pieces.join("+"))
+                }
+            }
+            Err(e) => {
+                self.error("bad-expression", at + e.offset, e.message);
+                js_str(text)
+            }
+        }
+    }
+
+    /// `wx:if` at `nodes[i]` and its `wx:elif`/`wx:else` siblings (whitespace and
+    /// comments between them allowed). Returns the index after the chain.
+    fn if_chain(&mut self, nodes: &[Node], i: usize, out: &str) -> usize {
+        let mut j = i;
+        let mut first = true;
+        while let Node::Element(el) = &nodes[j] {
+            let (kw, cond) = if first {
+                ("if", el.attr("wx:if"))
+            } else if let Some(a) = el.attr("wx:elif") {
+                ("else if", Some(a))
+            } else if el.attr("wx:else").is_some() {
+                ("else", None)
+            } else {
+                break;
+            };
+            match cond {
+                Some(a) => {
+                    let c = self.single(a.value.as_deref().unwrap_or(""), a.value_start);
+                    let _ = writeln!(self.out, "{}{kw}({c}){{", if first { "" } else { "}" });
+                }
+                None => {
+                    let _ = writeln!(self.out, "}}else{{");
+                }
+            }
+            self.element(el, out);
+            first = false;
+            j += 1;
+            if kw == "else" {
+                break;
+            }
+            // Skip blank text and comments to the next sibling.
+            let mut k = j;
+            while k < nodes.len() && matches!(&nodes[k], Node::Comment { .. } | Node::Text { .. } if is_blank(&nodes[k])) {
+                k += 1;
+            }
+            match nodes.get(k) {
+                Some(Node::Element(next)) if next.attr("wx:elif").is_some() || next.attr("wx:else").is_some() => j = k,
+                _ => break,
+            }
+        }
+        let _ = writeln!(self.out, "}}");
+        j
+    }
+
+    /// One element with its `wx:for`, or its content for `block`.
+    fn element(&mut self, el: &Element, out: &str) {
+        match el.name.as_str() {
+            "import" | "wxs" => return,
+            "template" if el.attr("name").is_some() => return,
+            "include" => {
+                if let Some(p) = self.target(el) {
+                    let _ = writeln!(self.out, "$F[{}](d,{out});", js_str(&p));
+                }
+                return;
+            }
+            _ => {}
+        }
+        if let Some(list) = el.attr("wx:for").or(el.attr("wx:for-items")) {
+            let list_js = self.single(list.value.as_deref().unwrap_or(""), list.value_start);
+            let item = el.attr("wx:for-item").and_then(|a| a.value.clone()).unwrap_or_else(|| "item".into());
+            let index = el.attr("wx:for-index").and_then(|a| a.value.clone()).unwrap_or_else(|| "index".into());
+            let (iv, xv) = (self.var("i"), self.var("x"));
+            let _ = writeln!(self.out, "$r.it({list_js},function({iv},{xv}){{");
+            self.scope.push((item, iv));
+            self.scope.push((index, xv));
+            if let Some(cond) = el.attr("wx:if") {
+                let c = self.single(cond.value.as_deref().unwrap_or(""), cond.value_start);
+                let _ = writeln!(self.out, "if({c}){{");
+                self.body(el, out);
+                let _ = writeln!(self.out, "}}");
+            } else {
+                self.body(el, out);
+            }
+            self.scope.truncate(self.scope.len() - 2);
+            let _ = writeln!(self.out, "}});");
+        } else {
+            self.body(el, out);
+        }
+    }
+
+    fn target(&mut self, el: &Element) -> Option<String> {
+        let Some(src) = el.attr("src").and_then(|a| a.value.clone()) else {
+            self.error("missing-src", el.span.start, format!("`<{}>` needs a src", el.name));
+            return None;
+        };
+        match resolve(self.path, &src) {
+            Some(p) if self.files.contains_key(&p) => Some(p),
+            Some(p) => {
+                self.warn("missing-file", el.span.start, format!("`{src}` ({p}) is not in the package"));
+                None
+            }
+            None => {
+                self.error("path-escapes", el.span.start, format!("`{src}` leaves the package"));
+                None
+            }
+        }
+    }
+
+    fn body(&mut self, el: &Element, out: &str) {
+        if el.name == "block" {
+            self.nodes(&el.children, out);
+            return;
+        }
+        if el.name == "template" {
+            if let Some(is) = el.attr("is") {
+                let name = self.single(is.value.as_deref().unwrap_or(""), is.value_start);
+                let data = match el.attr("data").and_then(|a| a.value.as_deref().map(|v| (v, a.value_start))) {
+                    Some((v, at)) => match v.trim().strip_prefix("{{").and_then(|s| s.strip_suffix("}}")) {
+                        Some(inner) => match parse_object_body(inner) {
+                            Ok(props) => self.object(&props),
+                            Err(e) => {
+                                self.error("bad-expression", at + 2 + e.offset, e.message);
+                                "{}".into()
+                            }
+                        },
+                        None => "{}".into(),
+                    },
+                    None => "{}".into(),
+                };
+                let _ = writeln!(self.out, "$r.tpl($V,{name},{data},{out});");
+            }
+            return;
+        }
+        let mut attrs = Vec::new();
+        for a in &el.attrs {
+            if is_control(&a.name) {
+                continue;
+            }
+            let v = match &a.value {
+                None => "true".to_string(),
+                Some(v) => self.template_value(v, a.value_start),
+            };
+            attrs.push(format!("{}:{v}", js_str(&a.name)));
+        }
+        let kids = self.var("c");
+        let _ = writeln!(self.out, "var {kids}=[];");
+        self.nodes(&el.children, &kids);
+        let _ = writeln!(self.out, "{out}.push({{tag:{},attrs:{{{}}},children:{kids}}});", js_str(&el.name), attrs.join(","));
+    }
+
+    /// Template definitions and imports at any depth.
+    fn collect(&mut self, nodes: &[Node]) {
+        for n in nodes {
+            if let Node::Element(el) = n {
+                if el.name == "template" {
+                    if let Some(name) = el.attr("name").and_then(|a| a.value.clone()) {
+                        let saved = std::mem::take(&mut self.scope);
+                        let mut f = String::new();
+                        std::mem::swap(&mut f, &mut self.out);
+                        self.nodes(&el.children, "o");
+                        std::mem::swap(&mut f, &mut self.out);
+                        self.scope = saved;
+                        self.templates.push((name, f));
+                        continue;
+                    }
+                }
+                if el.name == "import" {
+                    if let Some(p) = self.target(el) {
+                        self.imports.push(p);
+                    }
+                    continue;
+                }
+                if el.name == "wxs" {
+                    self.warn("wxs-unsupported", el.span.start, "WXS modules are not compiled yet; calls into them render nothing");
+                    continue;
+                }
+                self.collect(&el.children);
+            }
+        }
+    }
+}
+
+fn is_blank(n: &Node) -> bool {
+    match n {
+        Node::Text { text, .. } => text.trim().is_empty(),
+        Node::Comment { .. } => true,
+        Node::Element(_) => false,
+    }
+}
+
+/// Compiles every `.wxml` file of a package (path → text) into one JavaScript
+/// expression evaluating to `{pages: {path: render(data) → nodes}}`.
+pub fn compile(files: &BTreeMap<String, String>) -> (String, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut js = format!("(function(){{\"use strict\";var $r={RUNTIME};var $T={{}},$F={{}},$I={{}};\n");
+    for (path, text) in files.iter().filter(|(p, _)| p.ends_with(".wxml")) {
+        let src = Source::new(path, text);
+        let (doc, mut d) = parse(&src);
+        diags.append(&mut d);
+        let mut g = Gen { src: &src, path, files, diags: Vec::new(), out: String::new(), n: 0, scope: Vec::new(), templates: Vec::new(), imports: Vec::new() };
+        g.collect(&doc.nodes);
+        g.nodes(&doc.nodes, "o");
+        let _ = writeln!(js, "$T[{}]={{}};", js_str(path));
+        for (name, body) in &g.templates {
+            let _ = writeln!(js, "$T[{p}][{n}]=function(d){{var $V=$I[{p}];var o=[];\n{body}return o;}};", p = js_str(path), n = js_str(name));
+        }
+        let imports: Vec<String> = g.imports.iter().map(|i| js_str(i)).collect();
+        let _ = writeln!(js, "$I[{}]=[{}];", js_str(path), imports.join(","));
+        let _ = writeln!(js, "$F[{p}]=function(d,o){{var $V=$I[{p}];o=o||[];\n{}return o;}};", g.out, p = js_str(path));
+        diags.append(&mut g.diags);
+    }
+    // What `template is` sees in each file: the imported files' templates, then its own.
+    js.push_str(
+        "for(var p in $I){var v={};for(var i=0;i<$I[p].length;i++){Object.assign(v,$T[$I[p][i]]);}Object.assign(v,$T[p]);$I[p]=v;}\n\
+         return {pages:$F};})()",
+    );
+    (js, diags)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_paths_inside_the_package_only() {
+        assert_eq!(resolve("pages/a/a.wxml", "../../common/t"), Some("common/t.wxml".into()));
+        assert_eq!(resolve("pages/a/a.wxml", "./b.wxml"), Some("pages/a/b.wxml".into()));
+        assert_eq!(resolve("pages/a/a.wxml", "/common/t.wxml"), Some("common/t.wxml".into()));
+        assert_eq!(resolve("a.wxml", "../../etc/passwd"), None);
+    }
+
+    #[test]
+    fn compiles_and_reports_positions() {
+        let mut files = BTreeMap::new();
+        files.insert("index.wxml".to_string(), "<view wx:for=\"{{list}}\">{{item}}</view>\n<text>{{ 1 + }}</text>\n<view wx:else/>".to_string());
+        let (js, diags) = compile(&files);
+        assert!(js.contains("$r.it("), "{js}");
+        let found: Vec<_> = diags.iter().map(|d| (d.code, d.line)).collect();
+        assert_eq!(found, vec![("bad-expression", 2), ("else-without-if", 3)]);
+    }
+}
