@@ -38,7 +38,18 @@ function normOurs(node) {
   for (const k of Object.keys(node.attrs)) attrs[attrName(k)] = normValue(node.attrs[k]);
   const sorted = {};
   for (const k of Object.keys(attrs).sort()) sorted[k] = attrs[k];
-  return { tag: node.tag, attrs: sorted, children: node.children.map(normOurs) };
+  const out = { tag: node.tag, attrs: sorted };
+  // wcc's names: generics prefixed like its tags, model bindings as raw attributes.
+  if (node.generics) {
+    out.generics = {};
+    for (const k of Object.keys(node.generics).sort()) out.generics['wx-' + k] = 'wx-' + node.generics[k];
+  }
+  if (node.model) {
+    out.rawAttr = {};
+    for (const k of Object.keys(node.model).sort()) out.rawAttr['model:' + k] = node.model[k];
+  }
+  out.children = node.children.map(normOurs);
+  return out;
 }
 
 // wcc drops whitespace-only text and keeps the rest; it also joins adjacent texts

@@ -1,5 +1,6 @@
 //! WXML to render code: every file becomes a JavaScript function from data to a
-//! virtual tree (`{tag, attrs, children}` for elements, strings for text), with
+//! virtual tree (`{tag, attrs, children, generics?, model?}` for elements, strings for
+//! text; `model` maps a two-way-bound property to its `{{path}}`), with
 //! `wx:if`/`wx:elif`/`wx:else`, `wx:for` (`wx:for-item`, `wx:for-index`), `block`,
 //! `template` (`name`, `is`, `data`), `import` (not transitive) and `include`. The
 //! semantics follow WeChat's own compiler (docs/wcc-oracle.md): text is string
@@ -7,7 +8,10 @@
 //! one `{{ }}` keeps its value's type, a bare attribute is `true`, whitespace-only text
 //! between tags is dropped, entities are kept as written.
 //!
-//! Not yet: WXS modules (a warning; calls into them render nothing).
+//! WXS modules (inline and `src`, `require` between them) run as given, each in a
+//! function of `module`, `exports`, `require`, `getDate` and `getRegExp`, once per
+//! package; a function-valued attribute becomes `$wxs:<event>` on event bindings and
+//! `null` elsewhere, as wcc does. WXS is not yet checked against its ES5 subset.
 
 use super::expr::{parse_object_body, parse_template, Expr, Item, Part, Prop};
 use super::parse::{parse, Element, Node};
@@ -26,9 +30,38 @@ pub const RUNTIME: &str = r#"{
     else if (typeof v === "object") { for (var k in v) if (Object.prototype.hasOwnProperty.call(v, k)) f(v[k], k); }
   },
   f: function (fn, args) { return typeof fn === "function" ? fn.apply(null, args) : undefined; },
+  at: function (a) {
+    for (var k in a) {
+      if (typeof a[k] === "function") {
+        if (/^(bind|catch|capture-bind|capture-catch|mut-bind)/.test(k)) a["$wxs:" + k] = a[k];
+        else { a[k] = null; continue; }
+        delete a[k];
+      }
+    }
+    return a;
+  },
+  res: function (from, p) {
+    var parts = p.charAt(0) === "/" ? [] : from.split("/").slice(0, -1);
+    var segs = p.split("/");
+    for (var i = 0; i < segs.length; i++) {
+      if (segs[i] === "" || segs[i] === ".") continue;
+      if (segs[i] === "..") parts.pop(); else parts.push(segs[i]);
+    }
+    return parts.join("/");
+  },
+  depth: 0,
+  /** Templates and includes nest at most this deep: `template is` may recurse. */
+  maxDepth: 64,
+  enter: function () { if (this.depth >= this.maxDepth) return false; this.depth++; return true; },
+  leave: function () { this.depth--; },
   tpl: function (visible, name, data, out) {
     var t = visible[name];
-    if (typeof t === "function") { var r = t(data || {}); for (var i = 0; i < r.length; i++) out.push(r[i]); }
+    if (typeof t !== "function" || !this.enter()) return;
+    try { var r = t(data || {}); for (var i = 0; i < r.length; i++) out.push(r[i]); } finally { this.leave(); }
+  },
+  inc: function (f, d, out) {
+    if (!this.enter()) return;
+    try { f(d, out); } finally { this.leave(); }
   }
 }"#;
 
@@ -70,6 +103,10 @@ struct Gen<'a, 's> {
     scope: Vec<(String, String)>,
     templates: Vec<(String, String)>,
     imports: Vec<String>,
+    /// WXS modules of this file: (module name, key in `$X`).
+    wxs: Vec<(String, String)>,
+    /// Inline WXS bodies of this file: (key, code).
+    inline_wxs: Vec<(String, String)>,
 }
 
 fn js_str(s: &str) -> String {
@@ -109,7 +146,10 @@ impl Gen<'_, '_> {
             Expr::Undefined => "undefined".into(),
             Expr::Name { v } => match self.scope.iter().rev().find(|(n, _)| n == v) {
                 Some((_, js)) => js.clone(),
-                None => format!("$r.g(d,{})", js_str(v)),
+                None => match self.wxs.iter().find(|(n, _)| n == v) {
+                    Some((_, key)) => format!("$mod({})", js_str(key)),
+                    None => format!("$r.g(d,{})", js_str(v)),
+                },
             },
             Expr::Member { obj, prop } => format!("$r.g({},{})", self.expr(obj), js_str(prop)),
             Expr::Index { obj, index } => format!("$r.g({},{})", self.expr(obj), self.expr(index)),
@@ -277,7 +317,7 @@ impl Gen<'_, '_> {
             "template" if el.attr("name").is_some() => return,
             "include" => {
                 if let Some(p) = self.target(el) {
-                    let _ = writeln!(self.out, "$F[{}](d,{out});", js_str(&p));
+                    let _ = writeln!(self.out, "$r.inc($F[{}],d,{out});", js_str(&p));
                 }
                 return;
             }
@@ -304,6 +344,38 @@ impl Gen<'_, '_> {
         } else {
             self.body(el, out);
         }
+    }
+
+    /// `<wxs module="m" src="…"/>` or `<wxs module="m">code</wxs>`.
+    fn wxs_module(&mut self, el: &Element) {
+        let Some(name) = el.attr("module").and_then(|a| a.value.clone()).filter(|n| is_ident(n)) else {
+            self.error("bad-wxs", el.span.start, "`<wxs>` needs a `module` name (letters, digits, _ and $)");
+            return;
+        };
+        let key = match el.attr("src").and_then(|a| a.value.clone()) {
+            Some(src) => match resolve_any(self.path, &src) {
+                Some(p) if self.files.contains_key(&p) => p,
+                Some(p) => {
+                    self.error("missing-file", el.span.start, format!("`{src}` ({p}) is not in the package"));
+                    return;
+                }
+                None => {
+                    self.error("path-escapes", el.span.start, format!("`{src}` leaves the package"));
+                    return;
+                }
+            },
+            None => {
+                let code = el.children.iter().map(|c| if let Node::Text { text, .. } = c { text.as_str() } else { "" }).collect::<String>();
+                let key = format!("{}#{name}", self.path);
+                self.inline_wxs.push((key.clone(), code));
+                key
+            }
+        };
+        if self.wxs.iter().any(|(n, _)| *n == name) {
+            self.error("duplicate-wxs", el.span.start, format!("WXS module `{name}` is declared twice"));
+            return;
+        }
+        self.wxs.push((name, key));
     }
 
     fn target(&mut self, el: &Element) -> Option<String> {
@@ -349,21 +421,54 @@ impl Gen<'_, '_> {
             }
             return;
         }
-        let mut attrs = Vec::new();
+        let (mut attrs, mut generics, mut models) = (Vec::new(), Vec::new(), Vec::new());
         for a in &el.attrs {
             if is_control(&a.name) {
+                continue;
+            }
+            if let Some(slot) = a.name.strip_prefix("generic:") {
+                // A generic's implementation is a component name, not an expression.
+                generics.push(format!("{}:{}", js_str(slot), js_str(a.value.as_deref().unwrap_or(""))));
                 continue;
             }
             let v = match &a.value {
                 None => "true".to_string(),
                 Some(v) => self.template_value(v, a.value_start),
             };
-            attrs.push(format!("{}:{v}", js_str(&a.name)));
+            // `model:value="{{path}}"`: the value, and the binding the container writes back.
+            let name = match a.name.strip_prefix("model:") {
+                Some(prop) => {
+                    models.push(format!("{}:{}", js_str(prop), js_str(a.value.as_deref().unwrap_or(""))));
+                    prop
+                }
+                None => a.name.as_str(),
+            };
+            attrs.push(format!("{}:{v}", js_str(name)));
         }
         let kids = self.var("c");
         let _ = writeln!(self.out, "var {kids}=[];");
         self.nodes(&el.children, &kids);
-        let _ = writeln!(self.out, "{out}.push({{tag:{},attrs:{{{}}},children:{kids}}});", js_str(&el.name), attrs.join(","));
+        let mut extra = String::new();
+        if !generics.is_empty() {
+            let _ = write!(extra, ",generics:{{{}}}", generics.join(","));
+        }
+        if !models.is_empty() {
+            let _ = write!(extra, ",model:{{{}}}", models.join(","));
+        }
+        let _ = writeln!(self.out, "{out}.push({{tag:{},attrs:$r.at({{{}}}),children:{kids}{extra}}});", js_str(&el.name), attrs.join(","));
+    }
+
+    /// WXS module declarations at any depth.
+    fn collect_wxs(&mut self, nodes: &[Node]) {
+        for n in nodes {
+            if let Node::Element(el) = n {
+                if el.name == "wxs" {
+                    self.wxs_module(el);
+                } else {
+                    self.collect_wxs(&el.children);
+                }
+            }
+        }
     }
 
     /// Template definitions and imports at any depth.
@@ -389,13 +494,35 @@ impl Gen<'_, '_> {
                     continue;
                 }
                 if el.name == "wxs" {
-                    self.warn("wxs-unsupported", el.span.start, "WXS modules are not compiled yet; calls into them render nothing");
                     continue;
                 }
                 self.collect(&el.children);
             }
         }
     }
+}
+
+fn is_ident(s: &str) -> bool {
+    let mut c = s.chars();
+    c.next().is_some_and(|f| f.is_ascii_alphabetic() || f == '_' || f == '$') && c.all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '$')
+}
+
+/// Like [`resolve`], for files of any kind (`.wxs`): no extension is added.
+fn resolve_any(from: &str, src: &str) -> Option<String> {
+    let mut parts: Vec<&str> = if src.starts_with('/') { Vec::new() } else { from.split('/').collect() };
+    if !src.starts_with('/') {
+        parts.pop();
+    }
+    for seg in src.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("/"))
 }
 
 fn is_blank(n: &Node) -> bool {
@@ -410,14 +537,41 @@ fn is_blank(n: &Node) -> bool {
 /// expression evaluating to `{pages: {path: render(data) → nodes}}`.
 pub fn compile(files: &BTreeMap<String, String>) -> (String, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let mut js = format!("(function(){{\"use strict\";var $r={RUNTIME};var $T={{}},$F={{}},$I={{}};\n");
+    let mut js = format!(
+        "(function(){{\"use strict\";var $r={RUNTIME};var $T={{}},$F={{}},$I={{}},$X={{}},$C={{}};\n\
+         function getDate(){{return new (Function.prototype.bind.apply(Date,[null].concat([].slice.call(arguments))))();}}\n\
+         function getRegExp(p,f){{return new RegExp(p,f);}}\n\
+         function $mod(k){{if(!(k in $C)){{var m={{exports:{{}}}};$C[k]=m.exports;\
+         if($X[k])$X[k](m,m.exports,function(p){{return $mod($r.res(k.split(\"#\")[0],p));}},getDate,getRegExp);$C[k]=m.exports;}}return $C[k];}}\n"
+    );
+    // WXS files: each a module factory, run on first use.
+    for (path, text) in files.iter().filter(|(p, _)| p.ends_with(".wxs")) {
+        let _ = writeln!(js, "$X[{}]=function(module,exports,require,getDate,getRegExp){{\n{text}\n}};", js_str(path));
+    }
     for (path, text) in files.iter().filter(|(p, _)| p.ends_with(".wxml")) {
         let src = Source::new(path, text);
         let (doc, mut d) = parse(&src);
         diags.append(&mut d);
-        let mut g = Gen { src: &src, path, files, diags: Vec::new(), out: String::new(), n: 0, scope: Vec::new(), templates: Vec::new(), imports: Vec::new() };
+        let mut g = Gen {
+            src: &src,
+            path,
+            files,
+            diags: Vec::new(),
+            out: String::new(),
+            n: 0,
+            scope: Vec::new(),
+            templates: Vec::new(),
+            imports: Vec::new(),
+            wxs: Vec::new(),
+            inline_wxs: Vec::new(),
+        };
+        // WXS modules first: templates and the body may use them wherever declared.
+        g.collect_wxs(&doc.nodes);
         g.collect(&doc.nodes);
         g.nodes(&doc.nodes, "o");
+        for (key, code) in &g.inline_wxs {
+            let _ = writeln!(js, "$X[{}]=function(module,exports,require,getDate,getRegExp){{\n{code}\n}};", js_str(key));
+        }
         let _ = writeln!(js, "$T[{}]={{}};", js_str(path));
         for (name, body) in &g.templates {
             let _ = writeln!(js, "$T[{p}][{n}]=function(d){{var $V=$I[{p}];var o=[];\n{body}return o;}};", p = js_str(path), n = js_str(name));
@@ -438,6 +592,23 @@ pub fn compile(files: &BTreeMap<String, String>) -> (String, Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Recursive `template is` and include cycles stop at the depth limit instead of
+    /// overflowing the stack; checked by running the generated code in Node.
+    #[test]
+    fn recursion_is_bounded_at_render_time() {
+        let mut files = BTreeMap::new();
+        files.insert("a.wxml".to_string(), "<template name=\"t\"><view><template is=\"t\"/></view></template><template is=\"t\"/><include src=\"b\"/>".to_string());
+        files.insert("b.wxml".to_string(), "<text>b</text><include src=\"a\"/>".to_string());
+        let (js, diags) = compile(&files);
+        assert!(diags.is_empty(), "{diags:?}");
+        let script = format!("var p={js};var n=JSON.stringify(p.pages['a.wxml']({{}})).length;console.log(n>0?'ok':'empty');");
+        let out = std::process::Command::new("node").arg("-e").arg(script).output();
+        let Ok(out) = out else {
+            panic!("node is needed to run generated code");
+        };
+        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "ok", "{}", String::from_utf8_lossy(&out.stderr));
+    }
 
     #[test]
     fn resolves_paths_inside_the_package_only() {
