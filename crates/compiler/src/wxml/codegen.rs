@@ -157,7 +157,6 @@ impl Gen<'_, '_> {
                 let args: Vec<String> = args.iter().map(|a| self.expr(a)).collect();
                 format!("$r.f({},[{}])", self.expr(callee), args.join(","))
             }
-            Expr::Unary { op: "typeof", arg } => format!("(typeof {})", self.expr(arg)),
             Expr::Unary { op, arg } => format!("({op}{})", self.expr(arg)),
             Expr::Binary { op, left, right } => format!("({}{op}{})", self.expr(left), self.expr(right)),
             Expr::Cond { test, then, other } => format!("({}?{}:{})", self.expr(test), self.expr(then), self.expr(other)),

@@ -1,6 +1,9 @@
 //! The expression language of `{{ }}`: literals, names, member and index access, calls
-//! (of WXS functions), unary and binary operators with JavaScript's precedence, the
-//! conditional, array and object literals with spread. Attribute values and text mix
+//! (of WXS functions), `!` and unary `-`, binary operators with JavaScript's
+//! precedence, the conditional, array and object literals with spread. What WeChat's
+//! compiler rejects is rejected here too (unary `+`, `typeof`, `in`, exponents,
+//! assignment, regex and template literals, `?.`), so a package that compiles here
+//! compiles there. Attribute values and text mix
 //! literal text with interpolations (`"a {{x}} b"`), parsed by [`parse_template`].
 //!
 //! Recursive descent with a depth limit: hostile input gets an error, never a stack
@@ -144,9 +147,10 @@ impl<'a> P<'a> {
         }
     }
 
+    /// `!` and `-` (WeChat's compiler has no unary `+` and no `typeof`).
     fn unary(&mut self) -> R<Expr> {
         self.ws();
-        for op in ["!", "-", "+"] {
+        for op in ["!", "-"] {
             if self.s[self.i..].starts_with(op) && !self.s[self.i..].starts_with("!=") {
                 self.i += op.len();
                 self.enter()?;
@@ -154,13 +158,6 @@ impl<'a> P<'a> {
                 self.depth -= 1;
                 return Ok(Expr::Unary { op, arg: Box::new(arg) });
             }
-        }
-        if self.s[self.i..].starts_with("typeof") && !self.b.get(self.i + 6).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_') {
-            self.i += 6;
-            self.enter()?;
-            let arg = self.unary()?;
-            self.depth -= 1;
-            return Ok(Expr::Unary { op: "typeof", arg: Box::new(arg) });
         }
         self.postfix()
     }
@@ -262,13 +259,7 @@ impl<'a> P<'a> {
             self.i += 1;
         }
         if self.i < b.len() && (b[self.i] == b'e' || b[self.i] == b'E') {
-            self.i += 1;
-            if self.i < b.len() && (b[self.i] == b'+' || b[self.i] == b'-') {
-                self.i += 1;
-            }
-            while self.i < b.len() && b[self.i].is_ascii_digit() {
-                self.i += 1;
-            }
+            return self.err("numbers with exponents are not supported in WXML (write the digits)");
         }
         self.s[start..self.i].parse::<f64>().map(|v| Expr::Num { v }).or_else(|_| {
             self.i = start;
@@ -459,7 +450,9 @@ mod tests {
         assert!(matches!(parse_expr("[1, ...list, 'x',]").unwrap(), Expr::Array { ref items } if items.len() == 3));
         assert!(matches!(parse_expr("{a: 1, b, ...c, 'd-e': {f: [g]}}").unwrap(), Expr::Object { ref props } if props.len() == 4));
         assert_eq!(parse_expr("'\\u4e2d文'").unwrap(), Expr::Str { v: "中文".into() });
-        assert_eq!(parse_expr("1.5e3").unwrap(), Expr::Num { v: 1500.0 });
+        for rejected in ["1.5e3", "+a", "typeof a", "a = 1", "'a' in o", "a?.b", "/a/.test(s)", "`x`", "a ? b"] {
+            assert!(parse_expr(rejected).is_err(), "{rejected} is not WXML (wcc rejects it too)");
+        }
         assert_eq!(parse_object_body("...item, index: i").unwrap().len(), 2);
     }
 

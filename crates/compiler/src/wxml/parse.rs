@@ -173,6 +173,7 @@ impl<'a> Parser<'_, 'a> {
             }
             _ => {
                 let start = self.pos;
+                self.diags.push(self.src.diag(Severity::Warning, "unquoted-attribute", Span::new(start, start + 1), "attribute values should be quoted (WeChat's compiler requires it)"));
                 let mut i = start;
                 while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' && !(b[i] == b'/' && b.get(i + 1) == Some(&b'>')) {
                     if b[i] == b'{' && b.get(i + 1) == Some(&b'{') {
@@ -287,7 +288,8 @@ pub fn parse(src: &Source<'_>) -> (Document, Vec<Diagnostic>) {
             match end {
                 Some(e) => p.pos = e,
                 None => {
-                    p.error("unclosed-comment", Span::new(lt, lt + 4), "comment is not closed by `-->`");
+                    // WeChat's compiler lets a comment run to the end of the file.
+                    p.diags.push(src.diag(Severity::Warning, "unclosed-comment", Span::new(lt, lt + 4), "comment is not closed by `-->`; it runs to the end of the file"));
                     p.pos = b.len();
                 }
             }
@@ -327,12 +329,20 @@ pub fn parse(src: &Source<'_>) -> (Document, Vec<Diagnostic>) {
         }
         // `<` + name starts a tag; anything else is text.
         if !b.get(lt + 1).is_some_and(|c| is_name_start(*c)) {
+            if p.bytes[lt + 1..].starts_with(b"{{") {
+                p.error("expression-tag-name", Span::new(lt, lt + 3), "a tag name cannot be an expression");
+            } else {
+                p.diags.push(src.diag(Severity::Warning, "lt-in-text", Span::new(lt, lt + 1), "`<` in text: write `&lt;` (WeChat's compiler rejects a bare `<`)"));
+            }
             p.pos += 1;
             continue;
         }
         flush_text(&p, &mut stack, text_start, lt);
         p.pos += 1;
         let name = p.name().unwrap_or_default();
+        if name.starts_with("wx-") {
+            p.error("reserved-tag", Span::new(lt + 1, lt + 1 + name.len()), format!("`{name}`: tag names starting with `wx-` are reserved"));
+        }
         let mut attrs = Vec::new();
         let end = p.attrs(&mut attrs);
         let span = Span::new(lt, p.pos);
@@ -427,7 +437,9 @@ mod tests {
 
     #[test]
     fn self_closing_custom_tags_unquoted_values_and_wxs() {
-        let d = ok("<my-comp a=1 b={{x}} /><wxs module=\"m\">var a = 1 < 2; module.exports = {a:a};</wxs><import src=\"a.wxml\"/>");
+        let src = Source::new("t.wxml", "<my-comp a=1 b={{x}} /><wxs module=\"m\">var a = 1 < 2; module.exports = {a:a};</wxs><import src=\"a.wxml\"/>");
+        let (d, diags) = parse(&src);
+        assert_eq!(diags.iter().map(|d| (d.code, d.severity)).collect::<Vec<_>>(), vec![("unquoted-attribute", Severity::Warning); 2]);
         assert_eq!(d.nodes.len(), 3);
         let c = el(&d.nodes[0]);
         assert!(c.self_closing);
