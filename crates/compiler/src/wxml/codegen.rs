@@ -580,6 +580,8 @@ pub fn compile(files: &BTreeMap<String, String>) -> (String, Vec<Diagnostic>) {
         let _ = writeln!(js, "$F[{p}]=function(d,o){{var $V=$I[{p}];o=o||[];\n{}return o;}};", g.out, p = js_str(path));
         diags.append(&mut g.diags);
     }
+    // In reading order: by file, line and column.
+    diags.sort_by(|a, b| (&a.file, a.line, a.col).cmp(&(&b.file, b.line, b.col)));
     // What `template is` sees in each file: the imported files' templates, then its own.
     js.push_str(
         "for(var p in $I){var v={};for(var i=0;i<$I[p].length;i++){Object.assign(v,$T[$I[p][i]]);}Object.assign(v,$T[p]);$I[p]=v;}\n\
