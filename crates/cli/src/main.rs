@@ -1,6 +1,45 @@
 //! `openmini`: serve the platform, administer its store, benchmark it.
 
 mod admin;
+
+/// `openmini build`: compile, print the problems, write the bundle if there are no errors.
+fn build(dir: &std::path::Path, out: &std::path::Path, max_main_bytes: u64, max_total_bytes: u64, json: bool) -> anyhow::Result<()> {
+    use openmini_compiler::build::{build, write, Options};
+    anyhow::ensure!(dir.is_dir(), "{} is not a folder", dir.display());
+    let started = std::time::Instant::now();
+    let b = build(dir, &Options { max_main_bytes, max_total_bytes });
+    let errors = b.errors();
+    let warnings = b.diagnostics.len() - errors;
+    if errors == 0 {
+        write(&b, out)?;
+    }
+    let packages: Vec<_> = b.manifest.iter().flat_map(|m| &m.packages).map(|p| serde_json::json!({ "root": p.root, "pages": p.pages.len(), "size": p.size })).collect();
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({
+                "ok": errors == 0, "errors": errors, "warnings": warnings, "diagnostics": b.diagnostics,
+                "packages": packages, "size": b.manifest.as_ref().map(|m| m.size), "out": out, "ms": started.elapsed().as_millis() as u64,
+            })
+        );
+    } else {
+        for d in &b.diagnostics {
+            eprintln!("{d}");
+        }
+        let pages: usize = b.manifest.iter().flat_map(|m| &m.packages).map(|p| p.pages.len()).sum();
+        eprintln!(
+            "{} {pages} pages in {} package(s), {} bytes, {errors} error(s), {warnings} warning(s) in {} ms",
+            if errors == 0 { format!("built {} ->", out.display()) } else { "not built:".to_string() },
+            packages.len(),
+            b.manifest.as_ref().map_or(0, |m| m.size),
+            started.elapsed().as_millis()
+        );
+    }
+    if errors > 0 {
+        std::process::exit(1);
+    }
+    Ok(())
+}
 mod bench;
 mod bench_reach;
 mod http;
@@ -118,6 +157,24 @@ enum Command {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Compile a mini program (app.json, WXML, WXS, JS, assets) into a bundle with a
+    /// manifest. Problems are printed as file:line:col; exit status 1 on errors.
+    Build {
+        /// The mini program's folder (or its project, with project.config.json).
+        dir: PathBuf,
+        /// Where to write the bundle.
+        #[arg(short, long)]
+        out: PathBuf,
+        /// Warn when the main package passes this many bytes.
+        #[arg(long, default_value_t = 2 << 20)]
+        max_main_bytes: u64,
+        /// Warn when the whole app passes this many bytes.
+        #[arg(long, default_value_t = 20 << 20)]
+        max_total_bytes: u64,
+        /// Print one JSON object (diagnostics, packages, sizes) on stdout.
+        #[arg(long)]
+        json: bool,
+    },
     /// Run a benchmark workload on loopback and print its figures.
     Bench {
         #[command(subcommand)]
@@ -161,6 +218,7 @@ fn main() -> ExitCode {
         | Command::LoginCode { store, .. }
         | Command::PhoneCode { store, .. } => store.json,
         Command::Bench { .. } => false,
+        Command::Build { json, .. } => *json,
     };
     match rt.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
@@ -186,5 +244,6 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::LoginCode { app, user, store } => admin::code(&store, &app, user, false).await,
         Command::PhoneCode { app, user, store } => admin::code(&store, &app, user, true).await,
         Command::Bench { workload } => bench::run(workload).await,
+        Command::Build { dir, out, max_main_bytes, max_total_bytes, json } => build(&dir, &out, max_main_bytes, max_total_bytes, json),
     }
 }

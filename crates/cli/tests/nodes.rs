@@ -401,3 +401,32 @@ fn senders_on_two_nodes_race_for_n_grants() {
     }
     rt.block_on(db.close());
 }
+
+/// `openmini build`: exit 1 with file:line:col on errors and nothing written; exit 0
+/// with a bundle and its manifest otherwise; `--json` for scripts.
+#[test]
+fn build_reports_problems_and_writes_bundles() {
+    let dir = tmpdir("build");
+    std::fs::create_dir_all(dir.join("app/pages/index")).unwrap();
+    std::fs::write(dir.join("app/app.json"), r#"{"pages": ["pages/index/index"]}"#).unwrap();
+    std::fs::write(dir.join("app/pages/index/index.wxml"), "<view>{{ a + }}</view>").unwrap();
+    let out = dir.join("out");
+    let run = |extra: &[&str]| Command::new(BIN).args(["build", dir.join("app").to_str().unwrap(), "-o", out.to_str().unwrap()]).args(extra).output().unwrap();
+    let bad = run(&[]);
+    assert_eq!(bad.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("pages/index/index.wxml:1:14: error[bad-expression]"), "{err}");
+    assert!(!out.join("manifest.json").exists(), "nothing written on errors");
+    let json: Value = serde_json::from_slice(&run(&["--json"]).stdout).unwrap();
+    assert_eq!((json["ok"].as_bool(), json["errors"].as_i64()), (Some(false), Some(1)));
+    assert_eq!(json["diagnostics"][0]["line"], 1);
+
+    std::fs::write(dir.join("app/pages/index/index.wxml"), "<view>{{ a + 1 }}</view>").unwrap();
+    let good = run(&["--json"]);
+    assert!(good.status.success(), "{}", String::from_utf8_lossy(&good.stderr));
+    let json: Value = serde_json::from_slice(&good.stdout).unwrap();
+    assert_eq!(json["packages"][0]["pages"], 1);
+    let manifest: Value = serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["format"], 1);
+    assert!(manifest["packages"][0]["files"].as_array().unwrap().iter().any(|f| f["path"] == "main/view.js"));
+}

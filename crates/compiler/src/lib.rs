@@ -2,5 +2,7 @@
 //! stage reports through, the tolerant WXML parser and the WXML expression language.
 //! Code generation, WXSS, WXS, JSON and JS come next (see ARCHITECTURE.md).
 
+pub mod app;
+pub mod build;
 pub mod diag;
 pub mod wxml;

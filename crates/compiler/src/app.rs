@@ -1,0 +1,129 @@
+//! `project.config.json` and `app.json`: where the mini program is, its pages and its
+//! subpackages, checked with diagnostics that point into the JSON.
+
+use crate::diag::{Diagnostic, Severity, Source, Span};
+use serde_json::Value;
+
+/// A package: the main one (root `""`) or a subpackage.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Package {
+    pub root: String,
+    pub name: Option<String>,
+    /// Page paths relative to the mini program (`pages/index/index`).
+    pub pages: Vec<String>,
+    pub independent: bool,
+}
+
+/// What `app.json` says, checked.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct App {
+    pub packages: Vec<Package>,
+    /// The whole of app.json, for the container (window, tabBar, permission, …).
+    pub config: Value,
+}
+
+/// Fields of app.json the platform knows; others get a warning (a typo is likely).
+const KNOWN: &[&str] = &[
+    "entryPagePath", "pages", "window", "tabBar", "networkTimeout", "debug", "functionalPages", "subpackages", "subPackages",
+    "workers", "requiredBackgroundModes", "requiredPrivateInfos", "plugins", "preloadRule", "resizable", "usingComponents",
+    "permission", "sitemapLocation", "style", "useExtendedLib", "entranceDeclare", "darkmode", "themeLocation",
+    "lazyCodeLoading", "singlePage", "supportedMaterials", "serviceProviderTicket", "embeddedAppIdList", "halfPage",
+    "debugOptions", "enablePassiveEvent", "resolveAlias", "renderer", "rendererOptions", "componentFramework", "miniApp",
+    "static", "componentPlaceholder", "navigateToMiniProgramAppIdList",
+];
+
+/// Where `needle` (a JSON string value) first appears in the text, for diagnostics.
+fn find(text: &str, needle: &str) -> usize {
+    let quoted = serde_json::to_string(needle).unwrap_or_default();
+    text.find(&quoted).unwrap_or(0)
+}
+
+/// Parses JSON with a diagnostic at serde's line and column on failure.
+pub fn parse_json(src: &Source<'_>) -> Result<Value, Diagnostic> {
+    serde_json::from_str(src.text).map_err(|e| {
+        let mut d = src.diag(Severity::Error, "bad-json", Span::default(), format!("not valid JSON: {e}"));
+        d.line = e.line().max(1);
+        d.col = e.column().max(1);
+        d.excerpt = src.text.lines().nth(d.line - 1).unwrap_or("").chars().take(200).collect();
+        d
+    })
+}
+
+/// Checks `app.json`. `has_page(path)` says whether `path.wxml` exists in the package.
+pub fn check(src: &Source<'_>, has_page: &dyn Fn(&str) -> bool, diags: &mut Vec<Diagnostic>) -> Option<App> {
+    let config = match parse_json(src) {
+        Ok(v) => v,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    let Some(obj) = config.as_object() else {
+        diags.push(src.diag(Severity::Error, "bad-app-json", Span::default(), "app.json must be a JSON object"));
+        return None;
+    };
+    for key in obj.keys() {
+        if !KNOWN.contains(&key.as_str()) {
+            diags.push(src.diag(Severity::Warning, "unknown-field", Span::new(find(src.text, key), 0), format!("`{key}` is not a field of app.json")));
+        }
+    }
+    let err = |diags: &mut Vec<Diagnostic>, code, at: usize, msg: String| diags.push(src.diag(Severity::Error, code, Span::new(at, at), msg));
+    let pages_of = |v: Option<&Value>, field: &str, root: &str, diags: &mut Vec<Diagnostic>| -> Vec<String> {
+        let mut out = Vec::new();
+        match v.and_then(Value::as_array) {
+            Some(list) if !list.is_empty() => {
+                for p in list {
+                    match p.as_str() {
+                        Some(s) if !s.is_empty() && !s.starts_with('/') && !s.split('/').any(|seg| seg == ".." || seg == ".") => {
+                            let full = if root.is_empty() { s.to_string() } else { format!("{}/{s}", root.trim_end_matches('/')) };
+                            if !has_page(&full) {
+                                err(diags, "missing-page", find(src.text, s), format!("page `{full}` has no `{full}.wxml`"));
+                            }
+                            if out.contains(&full) {
+                                err(diags, "duplicate-page", find(src.text, s), format!("page `{full}` is listed twice"));
+                            }
+                            out.push(full);
+                        }
+                        _ => err(diags, "bad-page", find(src.text, field), format!("`{field}` entries are page paths like \"pages/index/index\"")),
+                    }
+                }
+            }
+            _ => err(diags, "no-pages", find(src.text, field), format!("`{field}` must be a non-empty list of page paths")),
+        }
+        out
+    };
+    let main_pages = pages_of(obj.get("pages"), "pages", "", diags);
+    let mut packages = vec![Package { root: String::new(), name: None, pages: main_pages, independent: false }];
+    let subs = obj.get("subpackages").or(obj.get("subPackages"));
+    if obj.contains_key("subpackages") && obj.contains_key("subPackages") {
+        err(diags, "duplicate-field", find(src.text, "subPackages"), "give `subpackages` or `subPackages`, not both".into());
+    }
+    if let Some(subs) = subs {
+        let Some(list) = subs.as_array() else {
+            err(diags, "bad-subpackages", find(src.text, "subpackages"), "subpackages must be a list".into());
+            return Some(App { packages, config });
+        };
+        for s in list {
+            let root = s.get("root").and_then(Value::as_str).unwrap_or("").trim_matches('/').to_string();
+            if root.is_empty() || root.split('/').any(|seg| seg == ".." || seg == ".") {
+                err(diags, "bad-root", find(src.text, "root"), "a subpackage needs a `root` folder inside the mini program".into());
+                continue;
+            }
+            if packages.iter().any(|p| !p.root.is_empty() && (root.starts_with(&format!("{}/", p.root)) || p.root.starts_with(&format!("{root}/")) || p.root == root)) {
+                err(diags, "overlapping-root", find(src.text, &root), format!("subpackage root `{root}` overlaps another"));
+                continue;
+            }
+            let pages = pages_of(s.get("pages"), "pages", &root, diags);
+            if let Some(p) = packages[0].pages.iter().find(|p| p.starts_with(&format!("{root}/"))) {
+                err(diags, "page-in-subpackage", find(src.text, p), format!("`{p}` is inside subpackage `{root}`; list it there"));
+            }
+            packages.push(Package {
+                root,
+                name: s.get("name").and_then(Value::as_str).map(str::to_string),
+                pages,
+                independent: s.get("independent").and_then(Value::as_bool).unwrap_or(false),
+            });
+        }
+    }
+    Some(App { packages, config })
+}

@@ -1,0 +1,247 @@
+//! `openmini build`: a mini-program folder in, a bundle out (docs/bundle.md). Reads
+//! `project.config.json` (`miniprogramRoot`) when present, checks `app.json`, and per
+//! package (the main one and each subpackage) writes the render code of its WXML
+//! (`view.js`), its JavaScript modules (`logic.js`) and its other files, with a
+//! `manifest.json` of every file's hash and size. Every problem is a diagnostic with
+//! `file:line:col`; the build goes on after errors and reports them all.
+//!
+//! Not yet: WXSS compilation, JS lowering, component resolution (`usingComponents`)
+//! — WXSS and assets are copied as they are.
+
+use crate::app::{self, App};
+use crate::diag::{Diagnostic, Severity, Source};
+use crate::wxml::codegen;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::path::{Component, Path};
+
+/// Limits of the input: a package this large is refused before anything is read twice.
+pub const MAX_FILE_BYTES: u64 = 16 << 20;
+pub const MAX_FILES: usize = 50_000;
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Warn above this size of the main package (the store enforces it).
+    pub max_main_bytes: u64,
+    /// Warn above this size of the whole app.
+    pub max_total_bytes: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { max_main_bytes: 2 << 20, max_total_bytes: 20 << 20 }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FileEntry {
+    pub path: String,
+    pub sha256: String,
+    pub size: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PackageManifest {
+    pub root: String,
+    pub name: Option<String>,
+    pub pages: Vec<String>,
+    pub independent: bool,
+    pub files: Vec<FileEntry>,
+    pub size: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Manifest {
+    pub format: u32,
+    pub generator: String,
+    pub packages: Vec<PackageManifest>,
+    pub size: u64,
+    pub app: serde_json::Value,
+}
+
+/// A build: the files to write (bundle path → bytes), the manifest, the problems.
+#[derive(Debug)]
+pub struct Bundle {
+    pub files: BTreeMap<String, Vec<u8>>,
+    pub manifest: Option<Manifest>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Bundle {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
+    }
+}
+
+fn diag(file: &str, severity: Severity, code: &'static str, message: String) -> Diagnostic {
+    Diagnostic { severity, code, message, file: file.to_string(), line: 1, col: 1, excerpt: String::new() }
+}
+
+/// Every regular file under `root` (paths with `/`), without following links: a link
+/// could reach outside the package. Dot-folders and `node_modules` are skipped.
+pub fn read_tree(root: &Path, diags: &mut Vec<Diagnostic>) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    let mut total = 0usize;
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            diags.push(diag(&dir.display().to_string(), Severity::Error, "unreadable", "cannot read this folder".into()));
+            continue;
+        };
+        let mut entries: Vec<_> = entries.filter_map(|e| e.ok()).collect();
+        entries.sort_by_key(|e| e.file_name());
+        for e in entries {
+            let path = e.path();
+            let Ok(rel) = path.strip_prefix(root) else { continue };
+            let rel_s = rel.components().filter_map(|c| if let Component::Normal(s) = c { s.to_str() } else { None }).collect::<Vec<_>>().join("/");
+            let name = e.file_name().to_string_lossy().into_owned();
+            let Ok(meta) = std::fs::symlink_metadata(&path) else { continue };
+            if meta.file_type().is_symlink() {
+                diags.push(diag(&rel_s, Severity::Warning, "symlink", "symbolic links are not followed (they could leave the package)".into()));
+                continue;
+            }
+            if meta.is_dir() {
+                if !(name.starts_with('.') || name == "node_modules") {
+                    stack.push(path);
+                }
+                continue;
+            }
+            if !meta.is_file() || name.starts_with('.') {
+                continue;
+            }
+            if rel_s.is_empty() || e.file_name().to_str().is_none() {
+                diags.push(diag(&path.display().to_string(), Severity::Error, "bad-file-name", "file names must be UTF-8".into()));
+                continue;
+            }
+            if meta.len() > MAX_FILE_BYTES {
+                diags.push(diag(&rel_s, Severity::Error, "file-too-large", format!("{} bytes; at most {MAX_FILE_BYTES} per file", meta.len())));
+                continue;
+            }
+            total += 1;
+            if total > MAX_FILES {
+                diags.push(diag(&rel_s, Severity::Error, "too-many-files", format!("more than {MAX_FILES} files")));
+                return files;
+            }
+            match std::fs::read(&path) {
+                Ok(bytes) => {
+                    files.insert(rel_s, bytes);
+                }
+                Err(err) => diags.push(diag(&rel_s, Severity::Error, "unreadable", err.to_string())),
+            }
+        }
+    }
+    files
+}
+
+/// Where the mini program is: `miniprogramRoot` of `project.config.json`, if any.
+fn program_root(dir: &Path, diags: &mut Vec<Diagnostic>) -> std::path::PathBuf {
+    let cfg = dir.join("project.config.json");
+    let Ok(text) = std::fs::read_to_string(&cfg) else { return dir.to_path_buf() };
+    let src = Source::new("project.config.json", &text);
+    match app::parse_json(&src) {
+        Ok(v) => match v.get("miniprogramRoot").and_then(|r| r.as_str()).filter(|r| !r.is_empty()) {
+            Some(r) if Path::new(r).components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir)) => dir.join(r),
+            Some(r) => {
+                diags.push(diag("project.config.json", Severity::Error, "path-escapes", format!("miniprogramRoot `{r}` leaves the project")));
+                dir.to_path_buf()
+            }
+            None => dir.to_path_buf(),
+        },
+        Err(d) => {
+            diags.push(d);
+            dir.to_path_buf()
+        }
+    }
+}
+
+fn entry(path: String, bytes: &[u8]) -> FileEntry {
+    FileEntry { path, sha256: hex::encode(Sha256::digest(bytes)), size: bytes.len() as u64 }
+}
+
+/// Builds the mini program in `dir`.
+pub fn build(dir: &Path, opts: &Options) -> Bundle {
+    let mut diags = Vec::new();
+    let root = program_root(dir, &mut diags);
+    let files = read_tree(&root, &mut diags);
+    let text = |p: &str| files.get(p).and_then(|b| std::str::from_utf8(b).ok());
+    let Some(app_text) = text("app.json") else {
+        diags.push(diag("app.json", Severity::Error, "no-app-json", "a mini program needs app.json (UTF-8) at its root".into()));
+        return Bundle { files: BTreeMap::new(), manifest: None, diagnostics: diags };
+    };
+    let app_src = Source::new("app.json", app_text);
+    let has_page = |p: &str| files.contains_key(&format!("{p}.wxml"));
+    let Some(App { packages, config }) = app::check(&app_src, &has_page, &mut diags) else {
+        return Bundle { files: BTreeMap::new(), manifest: None, diagnostics: diags };
+    };
+    // Every source file belongs to the subpackage whose root holds it, or to the main package.
+    let package_of = |p: &str| packages.iter().skip(1).position(|pk| p.starts_with(&format!("{}/", pk.root))).map_or(0, |i| i + 1);
+    let mut out = BTreeMap::new();
+    let mut manifests = Vec::new();
+    for (i, pkg) in packages.iter().enumerate() {
+        let dir_of = |name: &str| if pkg.root.is_empty() { format!("main/{name}") } else { format!("sub/{}/{name}", pkg.root) };
+        let mut wxml = BTreeMap::new();
+        let mut logic = String::from("/* openmini bundle: logic */\n");
+        let mut entries = Vec::new();
+        for (path, bytes) in files.iter().filter(|(p, _)| package_of(p) == i || (i > 0 && package_of(p) == 0 && (p.ends_with(".wxml") || p.ends_with(".wxs")))) {
+            let own = package_of(path) == i;
+            if path.ends_with(".wxml") || path.ends_with(".wxs") {
+                match std::str::from_utf8(bytes) {
+                    Ok(t) => {
+                        wxml.insert(path.clone(), t.to_string());
+                    }
+                    Err(e) if own => diags.push(diag(path, Severity::Error, "not-utf8", format!("not UTF-8 text (byte {})", e.valid_up_to()))),
+                    Err(_) => {}
+                }
+            } else if !own {
+                continue;
+            } else if path.ends_with(".js") {
+                match std::str::from_utf8(bytes) {
+                    Ok(t) => {
+                        logic.push_str(&format!("define({}, function (require, module, exports) {{\n{t}\n}});\n", serde_json::to_string(path).unwrap_or_default()));
+                    }
+                    Err(e) => diags.push(diag(path, Severity::Error, "not-utf8", format!("not UTF-8 text (byte {})", e.valid_up_to()))),
+                }
+            } else {
+                let name = dir_of(&format!("files/{path}"));
+                entries.push(entry(name.clone(), bytes));
+                out.insert(name, bytes.clone());
+            }
+        }
+        let (view, mut d) = codegen::compile(&wxml);
+        // Problems of the main package's files are reported once, by the main package.
+        d.retain(|x| package_of(&x.file) == i);
+        diags.append(&mut d);
+        for (name, body) in [("view.js", view.into_bytes()), ("logic.js", logic.into_bytes())] {
+            let name = dir_of(name);
+            entries.push(entry(name.clone(), &body));
+            out.insert(name, body);
+        }
+        let size = entries.iter().map(|e| e.size).sum();
+        manifests.push(PackageManifest { root: pkg.root.clone(), name: pkg.name.clone(), pages: pkg.pages.clone(), independent: pkg.independent, files: entries, size });
+    }
+    let total: u64 = manifests.iter().map(|m| m.size).sum();
+    if manifests[0].size > opts.max_main_bytes {
+        diags.push(diag("app.json", Severity::Warning, "main-package-size", format!("the main package is {} bytes, more than {}", manifests[0].size, opts.max_main_bytes)));
+    }
+    if total > opts.max_total_bytes {
+        diags.push(diag("app.json", Severity::Warning, "app-size", format!("the app is {total} bytes, more than {}", opts.max_total_bytes)));
+    }
+    let manifest = Manifest { format: 1, generator: format!("openmini-compiler {}", env!("CARGO_PKG_VERSION")), packages: manifests, size: total, app: config };
+    if let Ok(m) = serde_json::to_vec_pretty(&manifest) {
+        out.insert("manifest.json".into(), m);
+    }
+    Bundle { files: out, manifest: Some(manifest), diagnostics: diags }
+}
+
+/// Writes the bundle under `out` (created; files of an earlier build are replaced).
+pub fn write(bundle: &Bundle, out: &Path) -> std::io::Result<()> {
+    for (path, bytes) in &bundle.files {
+        let target = out.join(path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(target, bytes)?;
+    }
+    Ok(())
+}

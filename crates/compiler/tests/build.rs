@@ -1,0 +1,123 @@
+//! `build` on a small mini program written to a temporary folder: packages,
+//! manifest hashes, render code that runs, and bad input reported with positions.
+
+use openmini_compiler::build::{build, write, Options};
+use openmini_compiler::diag::Severity;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+fn app(files: &[(&str, &str)]) -> PathBuf {
+    static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let dir = std::env::temp_dir().join(format!("openmini_build_{}_{}", std::process::id(), N.fetch_add(1, std::sync::atomic::Ordering::SeqCst)));
+    let _ = std::fs::remove_dir_all(&dir);
+    for (path, text) in files {
+        let p = dir.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    dir
+}
+
+const APP_JSON: &str = r#"{
+  "pages": ["pages/index/index", "pages/logs/logs"],
+  "subpackages": [{"root": "pkgA", "pages": ["pages/cat/cat"]}],
+  "window": {"navigationBarTitleText": "Demo"}
+}"#;
+
+fn demo() -> PathBuf {
+    app(&[
+        ("project.config.json", r#"{"miniprogramRoot": "miniprogram/"}"#),
+        ("miniprogram/app.json", APP_JSON),
+        ("miniprogram/app.js", "App({})"),
+        ("miniprogram/common/card.wxml", "<template name=\"card\"><view class=\"card\">{{title}}</view></template>"),
+        ("miniprogram/pages/index/index.wxml", "<import src=\"/common/card.wxml\"/><template is=\"card\" data=\"{{title: greeting}}\"/>"),
+        ("miniprogram/pages/index/index.js", "Page({data: {greeting: 'hi'}})"),
+        ("miniprogram/pages/index/index.wxss", ".card { width: 750rpx; }"),
+        ("miniprogram/pages/logs/logs.wxml", "<view wx:for=\"{{logs}}\">{{item}}</view>"),
+        ("miniprogram/pkgA/pages/cat/cat.wxml", "<import src=\"../../../common/card.wxml\"/><template is=\"card\" data=\"{{title: 'cat'}}\"/>"),
+        ("miniprogram/pkgA/pages/cat/cat.js", "Page({})"),
+    ])
+}
+
+fn run_node(script: &str) -> String {
+    let out = std::process::Command::new("node").arg("-e").arg(script).output().expect("node is needed to run the bundle");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+#[test]
+fn builds_packages_with_a_manifest_and_render_code_that_runs() {
+    let dir = demo();
+    let b = build(&dir, &Options::default());
+    assert_eq!(b.errors(), 0, "{:#?}", b.diagnostics);
+    let m = b.manifest.as_ref().unwrap();
+    assert_eq!(m.packages.len(), 2);
+    assert_eq!(m.packages[0].pages, vec!["pages/index/index", "pages/logs/logs"]);
+    assert_eq!(m.packages[1].pages, vec!["pkgA/pages/cat/cat"]);
+    assert_eq!(m.app["window"]["navigationBarTitleText"], "Demo");
+    let out = dir.join("out");
+    write(&b, &out).unwrap();
+    // Every file the manifest lists is there, with that hash and size.
+    for pkg in &m.packages {
+        for f in &pkg.files {
+            let bytes = std::fs::read(out.join(&f.path)).unwrap();
+            assert_eq!((hex::encode(Sha256::digest(&bytes)), bytes.len() as u64), (f.sha256.clone(), f.size), "{}", f.path);
+        }
+    }
+    assert!(out.join("main/files/pages/index/index.wxss").exists());
+    assert!(!out.join("main/files/pkgA/pages/cat/cat.js").exists(), "subpackage files stay in their package");
+    let logic = std::fs::read_to_string(out.join("main/logic.js")).unwrap();
+    assert!(logic.contains("define(\"pages/index/index.js\"") && !logic.contains("cat.js"));
+    // The subpackage renders a template of the main package.
+    let view = |p: &Path| std::fs::read_to_string(p).unwrap();
+    let main = view(&out.join("main/view.js"));
+    let sub = view(&out.join("sub/pkgA/view.js"));
+    let js = format!(
+        "var m={main};var s={sub};console.log(JSON.stringify([m.pages['pages/index/index.wxml']({{greeting:'hi'}}),m.pages['pages/logs/logs.wxml']({{logs:[1,2]}}),s.pages['pkgA/pages/cat/cat.wxml']({{}})]))"
+    );
+    assert_eq!(
+        run_node(&js),
+        r#"[[{"tag":"view","attrs":{"class":"card"},"children":["hi"]}],[{"tag":"view","attrs":{},"children":["1"]},{"tag":"view","attrs":{},"children":["2"]}],[{"tag":"view","attrs":{"class":"card"},"children":["cat"]}]]"#
+    );
+}
+
+#[test]
+fn bad_input_is_reported_with_positions_and_the_build_goes_on() {
+    let dir = app(&[
+        ("app.json", "{\n  \"pages\": [\"pages/a/a\", \"pages/missing/missing\"],\n  \"pagez\": 1\n}"),
+        ("pages/a/a.wxml", "<view>{{ 1 + }}</view>\n<text>"),
+        ("pages/a/b.wxml", "<view wx:else/>"),
+    ]);
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("/etc", dir.join("pages/etc")).unwrap();
+    let b = build(&dir, &Options::default());
+    let found: Vec<_> = b.diagnostics.iter().map(|d| (d.file.as_str(), d.line, d.col, d.code, d.severity)).collect();
+    assert!(found.contains(&("app.json", 2, 26, "missing-page", Severity::Error)), "{found:?}");
+    assert!(found.contains(&("app.json", 3, 3, "unknown-field", Severity::Warning)), "{found:?}");
+    assert!(found.contains(&("pages/a/a.wxml", 1, 14, "bad-expression", Severity::Error)), "{found:?}");
+    assert!(found.contains(&("pages/a/a.wxml", 2, 1, "unclosed-tag", Severity::Error)), "{found:?}");
+    assert!(found.contains(&("pages/a/b.wxml", 1, 1, "else-without-if", Severity::Error)), "{found:?}");
+    #[cfg(unix)]
+    assert!(found.iter().any(|f| f.3 == "symlink"), "{found:?}");
+    assert!(!b.files.keys().any(|k| k.contains("passwd")));
+
+    let broken = app(&[("app.json", "{\n  \"pages\": [\"a\",]\n}")]);
+    let b = build(&broken, &Options::default());
+    assert_eq!((b.diagnostics[0].code, b.diagnostics[0].line), ("bad-json", 2));
+    assert!(b.manifest.is_none());
+
+    let escape = app(&[("project.config.json", r#"{"miniprogramRoot": "../../etc"}"#), ("app.json", "{}")]);
+    let b = build(&escape, &Options::default());
+    assert!(b.diagnostics.iter().any(|d| d.code == "path-escapes"), "{:?}", b.diagnostics);
+
+    let none = app(&[("README.md", "hi")]);
+    assert_eq!(build(&none, &Options::default()).diagnostics[0].code, "no-app-json");
+}
+
+#[test]
+fn size_limits_warn() {
+    let dir = demo();
+    let b = build(&dir, &Options { max_main_bytes: 10, max_total_bytes: 20 });
+    let codes: Vec<_> = b.diagnostics.iter().map(|d| (d.code, d.severity)).collect();
+    assert_eq!(codes, vec![("main-package-size", Severity::Warning), ("app-size", Severity::Warning)]);
+}
