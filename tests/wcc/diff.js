@@ -9,7 +9,7 @@
 const fs = require('fs');
 const path = require('path');
 const vm = require('vm');
-const { render } = require('./render.js');
+const { render, normValue } = require('./render.js');
 
 const [dir, oursFile, entry = 'index.wxml'] = process.argv.slice(2);
 const dataFile = path.join(dir, 'data.json');
@@ -19,17 +19,6 @@ const data = fs.existsSync(dataFile) ? JSON.parse(fs.readFileSync(dataFile, 'utf
 function attrName(k) {
   if (k.startsWith('data-') || k.includes(':')) return k;
   return k.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
-}
-
-function normValue(v) {
-  if (typeof v === 'function') return '[Function]';
-  if (Array.isArray(v)) return v.map(normValue);
-  if (v && typeof v === 'object') {
-    const o = {};
-    for (const k of Object.keys(v).sort()) o[k] = normValue(v[k]);
-    return o;
-  }
-  return v === undefined ? '[undefined]' : v;
 }
 
 function normOurs(node) {

@@ -128,7 +128,7 @@ function render(dir, entry, data, opts = {}) {
     typeof v === 'function' ? '[Function]' : v)) : normalise(root, opts);
 }
 
-module.exports = { compile, evaluate, normalise, render };
+module.exports = { compile, evaluate, normalise, normValue, render };
 
 if (require.main === module) {
   const argv = process.argv.slice(2);

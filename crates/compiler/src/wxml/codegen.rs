@@ -69,23 +69,7 @@ pub const RUNTIME: &str = r#"{
 /// names it (`./a`, `../a`, `a`) or to the package root (`/a`); `.wxml` is implied.
 /// `None` if it leaves the package.
 pub fn resolve(from: &str, src: &str) -> Option<String> {
-    let mut parts: Vec<&str> = if src.starts_with('/') { Vec::new() } else { from.split('/').collect() };
-    if !src.starts_with('/') {
-        parts.pop();
-    }
-    for seg in src.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    let mut p = parts.join("/");
-    if p.is_empty() {
-        return None;
-    }
+    let mut p = resolve_any(from, src)?;
     if !p.ends_with(".wxml") {
         p.push_str(".wxml");
     }
