@@ -45,6 +45,7 @@ pub fn parse_json(src: &Source<'_>) -> Result<Value, Diagnostic> {
         d.line = e.line().max(1);
         d.col = e.column().max(1);
         d.excerpt = src.text.lines().nth(d.line - 1).unwrap_or("").chars().take(200).collect();
+        d.excerpt_col = d.col.min(200);
         d
     })
 }

@@ -75,7 +75,7 @@ impl Bundle {
 }
 
 fn diag(file: &str, severity: Severity, code: &'static str, message: String) -> Diagnostic {
-    Diagnostic { severity, code, message, file: file.to_string(), line: 1, col: 1, excerpt: String::new() }
+    Diagnostic { severity, code, message, file: file.to_string(), line: 1, col: 1, excerpt: String::new(), excerpt_col: 1 }
 }
 
 /// Every regular file under `root` (paths with `/`), without following links: a link

@@ -34,8 +34,10 @@ pub struct Diagnostic {
     pub file: String,
     pub line: usize,
     pub col: usize,
-    /// The source line, for people.
+    /// The source line (or, for a long line, the part around the column), for people.
     pub excerpt: String,
+    /// The column of the problem within `excerpt` (1-based).
+    pub excerpt_col: usize,
 }
 
 impl fmt::Display for Diagnostic {
@@ -46,7 +48,7 @@ impl fmt::Display for Diagnostic {
         };
         writeln!(f, "{}:{}:{}: {sev}[{}]: {}", self.file, self.line, self.col, self.code, self.message)?;
         writeln!(f, "  | {}", self.excerpt)?;
-        write!(f, "  | {}^", " ".repeat(self.col.saturating_sub(1)))
+        write!(f, "  | {}^", " ".repeat(self.excerpt_col.saturating_sub(1)))
     }
 }
 
@@ -74,17 +76,20 @@ impl<'a> Source<'a> {
         (line, col)
     }
 
-    fn excerpt(&self, line: usize) -> String {
+    /// The line, or for a long one the 100 characters around `col`; and where `col` is in it.
+    fn excerpt(&self, line: usize, col: usize) -> (String, usize) {
         let start = self.lines[line - 1];
         let end = self.lines.get(line).map_or(self.text.len(), |e| e - 1);
-        let s = self.text.get(start..end).unwrap_or("");
-        let s: String = s.trim_end_matches('\r').chars().take(200).collect();
-        s.replace('\t', " ")
+        let s = self.text.get(start..end).unwrap_or("").trim_end_matches('\r');
+        let from = col.saturating_sub(60);
+        let shown: String = s.chars().skip(from).take(100).map(|c| if c == '\t' { ' ' } else { c }).collect();
+        (shown, col - from)
     }
 
     pub fn diag(&self, severity: Severity, code: &'static str, span: Span, message: impl Into<String>) -> Diagnostic {
         let (line, col) = self.line_col(span.start);
-        Diagnostic { severity, code, message: message.into(), file: self.name.to_string(), line, col, excerpt: self.excerpt(line) }
+        let (excerpt, excerpt_col) = self.excerpt(line, col);
+        Diagnostic { severity, code, message: message.into(), file: self.name.to_string(), line, col, excerpt, excerpt_col }
     }
 }
 
@@ -102,5 +107,12 @@ mod tests {
         let d = s.diag(Severity::Error, "test", Span::new(at, at + 3), "boom");
         assert_eq!(d.to_string(), "a.wxml:2:7: error[test]: boom\n  |   <文本 x=1>\n  |       ^");
         assert_eq!(s.line_col(10_000), s.line_col(s.text.len()));
+        // A long line shows the part around the column, caret under it.
+        let long = format!("<view a=\"{}\" b=1>", "x".repeat(1000));
+        let s = Source::new("l.wxml", &long);
+        let d = s.diag(Severity::Warning, "test", Span::new(long.find("b=").unwrap(), 0), "here");
+        let shown = d.to_string();
+        let lines: Vec<&str> = shown.lines().collect();
+        assert_eq!(lines[1].find("b=1"), lines[2].find('^'), "{shown}");
     }
 }

@@ -50,6 +50,13 @@ pub const RUNTIME: &str = r#"{
     return parts.join("/");
   },
   depth: 0,
+  /** Nodes one render may make (WeChat's runtime stops at 16,000 too). */
+  n: 0,
+  maxNodes: 16000,
+  el: function (node) {
+    if (++this.n > this.maxNodes) throw new Error("Dom limit exceeded: more than " + this.maxNodes + " nodes");
+    return node;
+  },
   /** Templates and includes nest at most this deep: `template is` may recurse. */
   maxDepth: 64,
   enter: function () { if (this.depth >= this.maxDepth) return false; this.depth++; return true; },
@@ -438,7 +445,7 @@ impl Gen<'_, '_> {
         if !models.is_empty() {
             let _ = write!(extra, ",model:{{{}}}", models.join(","));
         }
-        let _ = writeln!(self.out, "{out}.push({{tag:{},attrs:$r.at({{{}}}),children:{kids}{extra}}});", js_str(&el.name), attrs.join(","));
+        let _ = writeln!(self.out, "{out}.push($r.el({{tag:{},attrs:$r.at({{{}}}),children:{kids}{extra}}}));", js_str(&el.name), attrs.join(","));
     }
 
     /// WXS module declarations at any depth.
@@ -561,7 +568,7 @@ pub fn compile(files: &BTreeMap<String, String>) -> (String, Vec<Diagnostic>) {
         }
         let imports: Vec<String> = g.imports.iter().map(|i| js_str(i)).collect();
         let _ = writeln!(js, "$I[{}]=[{}];", js_str(path), imports.join(","));
-        let _ = writeln!(js, "$F[{p}]=function(d,o){{var $V=$I[{p}];o=o||[];\n{}return o;}};", g.out, p = js_str(path));
+        let _ = writeln!(js, "$F[{p}]=function(d,o){{var $V=$I[{p}];if(!o){{o=[];$r.n=0;$r.depth=0;}}\n{}return o;}};", g.out, p = js_str(path));
         diags.append(&mut g.diags);
     }
     // In reading order: by file, line and column.

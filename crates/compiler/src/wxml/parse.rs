@@ -77,11 +77,22 @@ struct Parser<'s, 'a> {
     bytes: &'a [u8],
     pos: usize,
     diags: Vec<Diagnostic>,
+    /// Problems past [`MAX_DIAGNOSTICS`], counted but not built (building one costs a
+    /// pass over its line, which on a hostile file is long).
+    dropped: usize,
 }
 
 impl<'a> Parser<'_, 'a> {
     fn error(&mut self, code: &'static str, span: Span, msg: impl Into<String>) {
-        self.diags.push(self.src.diag(Severity::Error, code, span, msg));
+        self.report(Severity::Error, code, span, msg);
+    }
+
+    fn report(&mut self, severity: Severity, code: &'static str, span: Span, msg: impl Into<String>) {
+        if self.diags.len() < MAX_DIAGNOSTICS {
+            self.diags.push(self.src.diag(severity, code, span, msg));
+        } else {
+            self.dropped += 1;
+        }
     }
 
     fn at(&self, s: &str) -> bool {
@@ -173,7 +184,7 @@ impl<'a> Parser<'_, 'a> {
             }
             _ => {
                 let start = self.pos;
-                self.diags.push(self.src.diag(Severity::Warning, "unquoted-attribute", Span::new(start, start + 1), "attribute values should be quoted (WeChat's compiler requires it)"));
+                self.report(Severity::Warning, "unquoted-attribute", Span::new(start, start + 1), "attribute values should be quoted (WeChat's compiler requires it)");
                 let mut i = start;
                 while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' && !(b[i] == b'/' && b.get(i + 1) == Some(&b'>')) {
                     if b[i] == b'{' && b.get(i + 1) == Some(&b'{') {
@@ -230,7 +241,7 @@ impl<'a> Parser<'_, 'a> {
                 (None, self.pos)
             };
             if attrs.iter().any(|a| a.name == name) {
-                self.diags.push(self.src.diag(Severity::Warning, "duplicate-attribute", Span::new(start, self.pos), format!("`{name}` is given twice; the last one counts")));
+                self.report(Severity::Warning, "duplicate-attribute", Span::new(start, self.pos), format!("`{name}` is given twice; the last one counts"));
                 attrs.retain(|a| a.name != name);
             }
             attrs.push(Attr { name, value, span: Span::new(start, self.pos), value_start });
@@ -241,7 +252,7 @@ impl<'a> Parser<'_, 'a> {
 /// Parses one WXML file. Always returns a document (possibly partial) and every
 /// problem found.
 pub fn parse(src: &Source<'_>) -> (Document, Vec<Diagnostic>) {
-    let mut p = Parser { src, bytes: src.text.as_bytes(), pos: 0, diags: Vec::new() };
+    let mut p = Parser { src, bytes: src.text.as_bytes(), pos: 0, diags: Vec::new(), dropped: 0 };
     // The open elements; the root is a pseudo-element holding the document's nodes.
     let mut stack: Vec<Element> = vec![Element { name: String::new(), attrs: vec![], children: vec![], span: Span::default(), self_closing: false }];
     let mut text_start = 0;
@@ -289,7 +300,7 @@ pub fn parse(src: &Source<'_>) -> (Document, Vec<Diagnostic>) {
                 Some(e) => p.pos = e,
                 None => {
                     // WeChat's compiler lets a comment run to the end of the file.
-                    p.diags.push(src.diag(Severity::Warning, "unclosed-comment", Span::new(lt, lt + 4), "comment is not closed by `-->`; it runs to the end of the file"));
+                    p.report(Severity::Warning, "unclosed-comment", Span::new(lt, lt + 4), "comment is not closed by `-->`; it runs to the end of the file");
                     p.pos = b.len();
                 }
             }
@@ -332,7 +343,7 @@ pub fn parse(src: &Source<'_>) -> (Document, Vec<Diagnostic>) {
             if p.bytes[lt + 1..].starts_with(b"{{") {
                 p.error("expression-tag-name", Span::new(lt, lt + 3), "a tag name cannot be an expression");
             } else {
-                p.diags.push(src.diag(Severity::Warning, "lt-in-text", Span::new(lt, lt + 1), "`<` in text: write `&lt;` (WeChat's compiler rejects a bare `<`)"));
+                p.report(Severity::Warning, "lt-in-text", Span::new(lt, lt + 1), "`<` in text: write `&lt;` (WeChat's compiler rejects a bare `<`)");
             }
             p.pos += 1;
             continue;
@@ -346,7 +357,7 @@ pub fn parse(src: &Source<'_>) -> (Document, Vec<Diagnostic>) {
         let mut attrs = Vec::new();
         let end = p.attrs(&mut attrs);
         let span = Span::new(lt, p.pos);
-        if end == TagEnd::Eof && p.diags.last().is_none_or(|d| d.code != "unclosed-attribute") {
+        if end == TagEnd::Eof && p.dropped == 0 && p.diags.last().is_none_or(|d| d.code != "unclosed-attribute") {
             p.error("unclosed-start-tag", Span::new(lt, lt + 1 + name.len()), format!("`<{name}` is not closed by `>`"));
         }
         // A tag cut off by the end of the file holds nothing: keep it as it is.
@@ -391,15 +402,10 @@ pub fn parse(src: &Source<'_>) -> (Document, Vec<Diagnostic>) {
         p.error("unclosed-tag", open.1, format!("`<{}>` is not closed before the end of the file", open.0));
         close_top(&mut stack);
     }
-    if p.diags.len() > MAX_DIAGNOSTICS {
-        let dropped = p.diags.len() - MAX_DIAGNOSTICS;
-        p.diags.truncate(MAX_DIAGNOSTICS);
-        let at = p.diags.last().map(|d| (d.line, d.col)).unwrap_or((1, 1));
-        let last = p.diags.last().cloned();
-        if let Some(mut d) = last {
+    if p.dropped > 0 {
+        if let Some(mut d) = p.diags.last().cloned() {
             d.code = "too-many-errors";
-            d.message = format!("{dropped} more problems in this file are not shown");
-            (d.line, d.col) = at;
+            d.message = format!("{} more problems in this file are not shown", p.dropped);
             p.diags.push(d);
         }
     }
