@@ -47,6 +47,16 @@ pub enum Workload {
         #[command(flatten)]
         common: Common,
     },
+    /// A generated 500-page app (and @vant/weapp) through `openmini build`, against
+    /// WeChat's wcc on the same WXML in the same run.
+    Compile {
+        /// Short run (well under a minute).
+        #[arg(long)]
+        quick: bool,
+        /// Print the figures as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
     /// Quota-checked sends (subscribe/send spending one-time grants, customer-service
     /// sends in their windows) and a campaign fan-out to 1M users (100k with --quick).
     Reach {
@@ -81,6 +91,7 @@ impl Phase {
 pub async fn run(w: Workload) -> anyhow::Result<()> {
     match w {
         Workload::Login { common: c } => login(c.quick, c.database.clone(), c.clients, c.secs(), c.json).await,
+        Workload::Compile { quick, json } => crate::bench_compile::run(quick, json),
         Workload::Reach { common: c, fanout_users } => {
             let fanout = fanout_users.unwrap_or(if c.quick { 100_000 } else { 1_000_000 });
             crate::bench_reach::run(c.quick, c.database.clone(), c.clients, c.secs(), fanout, c.json).await

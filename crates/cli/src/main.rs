@@ -41,6 +41,7 @@ fn build(dir: &std::path::Path, out: &std::path::Path, max_main_bytes: u64, max_
     Ok(())
 }
 mod bench;
+mod bench_compile;
 mod bench_reach;
 mod http;
 
