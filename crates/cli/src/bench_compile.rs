@@ -94,22 +94,30 @@ fn npm_cache(packages: &[&str]) -> Option<PathBuf> {
     Some(dir.join("node_modules"))
 }
 
-fn wxml_files(dir: &Path) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
+/// Every file below `dir`: (path relative to it with `/`, size).
+fn walk(dir: &Path) -> Vec<(PathBuf, String, u64)> {
+    let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
         for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
             let p = e.path();
             if p.is_dir() {
                 stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "wxml" || x == "wxs") {
-                if let (Ok(rel), Ok(t)) = (p.strip_prefix(dir), std::fs::read_to_string(&p)) {
-                    out.insert(rel.to_string_lossy().replace('\\', "/"), t);
-                }
+            } else if let Ok(rel) = p.strip_prefix(dir) {
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                out.push((p.clone(), rel, e.metadata().map(|m| m.len()).unwrap_or(0)));
             }
         }
     }
     out
+}
+
+fn wxml_files(dir: &Path) -> BTreeMap<String, String> {
+    walk(dir)
+        .into_iter()
+        .filter(|(_, rel, _)| rel.ends_with(".wxml") || rel.ends_with(".wxs"))
+        .filter_map(|(p, rel, _)| std::fs::read_to_string(p).ok().map(|t| (rel, t)))
+        .collect()
 }
 
 /// wcc on every .wxml and .wxs of `dir`, in one run; its wall time in ms.
@@ -206,17 +214,5 @@ fn copy(from: &Path, to: &Path) -> std::io::Result<()> {
 }
 
 fn walk_size(dir: &Path) -> u64 {
-    let mut total = 0;
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                total += e.metadata().map(|m| m.len()).unwrap_or(0);
-            }
-        }
-    }
-    total
+    walk(dir).iter().map(|(_, _, n)| n).sum()
 }

@@ -182,17 +182,7 @@ impl Gen<'_, '_> {
         match parse_template(raw) {
             Ok(parts) => match parts.as_slice() {
                 [Part::Expr { v }] => self.expr(v),
-                [] => js_str(""),
-                parts => {
-                    let pieces: Vec<String> = parts
-                        .iter()
-                        .map(|p| match p {
-                            Part::Text { v } => js_str(v),
-                            Part::Expr { v } => format!("$r.s({})", self.expr(v)),
-                        })
-                        .collect();
-                    format!("({})", pieces.join("+"))
-                }
+                parts => self.concat(parts),
             },
             Err(e) => {
                 self.error("bad-expression", at + e.offset, e.message);
@@ -233,22 +223,24 @@ impl Gen<'_, '_> {
         }
     }
 
+    /// Text and interpolations joined as a string (`undefined` renders empty).
+    fn concat(&self, parts: &[Part]) -> String {
+        if parts.is_empty() {
+            return js_str("");
+        }
+        let pieces: Vec<String> = parts
+            .iter()
+            .map(|p| match p {
+                Part::Text { v } => js_str(v),
+                Part::Expr { v } => format!("$r.s({})", self.expr(v)),
+            })
+            .collect();
+        format!("({})", pieces.join("+"))
+    }
+
     fn text(&mut self, text: &str, at: usize) -> String {
         match parse_template(text) {
-            Ok(parts) => {
-                let pieces: Vec<String> = parts
-                    .iter()
-                    .map(|p| match p {
-                        Part::Text { v } => js_str(v),
-                        Part::Expr { v } => format!("$r.s({})", self.expr(v)),
-                    })
-                    .collect();
-                if pieces.is_empty() {
-                    js_str("")
-                } else {
-                    format!("({})", pieces.join("+"))
-                }
-            }
+            Ok(parts) => self.concat(&parts),
             Err(e) => {
                 self.error("bad-expression", at + e.offset, e.message);
                 js_str(text)
