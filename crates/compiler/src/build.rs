@@ -1,12 +1,12 @@
 //! `openmini build`: a mini-program folder in, a bundle out (docs/bundle.md). Reads
 //! `project.config.json` (`miniprogramRoot`) when present, checks `app.json`, and per
 //! package (the main one and each subpackage) writes the render code of its WXML
-//! (`view.js`), its JavaScript modules (`logic.js`) and its other files, with a
+//! (`view.js`), its JavaScript modules (`logic.js`), its stylesheets and other files, with a
 //! `manifest.json` of every file's hash and size. Every problem is a diagnostic with
 //! `file:line:col`; the build goes on after errors and reports them all.
 //!
-//! Not yet: WXSS compilation, JS lowering, component resolution (`usingComponents`)
-//! — WXSS and assets are copied as they are.
+//! WXSS compiles through `wxss.rs` into `css/<path>.css`, one file per stylesheet.
+//! Not yet: JS lowering, component resolution (`usingComponents`).
 
 use crate::app::{self, App};
 use crate::diag::{Diagnostic, Severity, Source};
@@ -174,6 +174,12 @@ pub fn build(dir: &Path, opts: &Options) -> Bundle {
     let Some(App { packages, config }) = app::check(&app_src, &has_page, &mut diags) else {
         return Bundle { files: BTreeMap::new(), manifest: None, diagnostics: diags };
     };
+    // The app's stylesheets, for `@import` across folders.
+    let styles: BTreeMap<String, String> = files
+        .iter()
+        .filter(|(p, _)| p.ends_with(".wxss"))
+        .filter_map(|(p, b)| std::str::from_utf8(b).ok().map(|t| (p.clone(), t.to_string())))
+        .collect();
     // Every source file belongs to the subpackage whose root holds it, or to the main package.
     let package_of = |p: &str| packages.iter().skip(1).position(|pk| p.starts_with(&format!("{}/", pk.root))).map_or(0, |i| i + 1);
     let mut out = BTreeMap::new();
@@ -183,6 +189,7 @@ pub fn build(dir: &Path, opts: &Options) -> Bundle {
         let mut wxml = BTreeMap::new();
         let mut logic = String::from("/* openmini bundle: logic */\n");
         let mut entries = Vec::new();
+        let mut wxss = Vec::new();
         for (path, bytes) in files.iter().filter(|(p, _)| package_of(p) == i || (i > 0 && package_of(p) == 0 && (p.ends_with(".wxml") || p.ends_with(".wxs")))) {
             let own = package_of(path) == i;
             if path.ends_with(".wxml") || path.ends_with(".wxs") {
@@ -202,11 +209,24 @@ pub fn build(dir: &Path, opts: &Options) -> Bundle {
                     }
                     Err(e) => diags.push(diag(path, Severity::Error, "not-utf8", format!("not UTF-8 text (byte {})", e.valid_up_to()))),
                 }
+            } else if path.ends_with(".wxss") {
+                wxss.push(path.clone());
             } else {
                 let name = dir_of(&format!("files/{path}"));
                 entries.push(entry(name.clone(), bytes));
                 out.insert(name, bytes.clone());
             }
+        }
+        // Each stylesheet compiled on its own (a page's, a component's, the app's);
+        // `@import` may reach any WXSS of the app.
+        for path in &wxss {
+            let json = format!("{}.json", path.trim_end_matches(".wxss"));
+            let component = text(&json).and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok()).is_some_and(|v| v["component"] == true);
+            let (css, mut d) = crate::wxss::compile(&styles, path, component);
+            diags.append(&mut d);
+            let name = dir_of(&format!("css/{}.css", path.trim_end_matches(".wxss")));
+            entries.push(entry(name.clone(), css.as_bytes()));
+            out.insert(name, css.into_bytes());
         }
         let (view, mut d) = codegen::compile(&wxml);
         // Problems of the main package's files are reported once, by the main package.

@@ -6,3 +6,4 @@ pub mod app;
 pub mod build;
 pub mod diag;
 pub mod wxml;
+pub mod wxss;

@@ -64,7 +64,7 @@ fn builds_packages_with_a_manifest_and_render_code_that_runs() {
             assert_eq!((hex::encode(Sha256::digest(&bytes)), bytes.len() as u64), (f.sha256.clone(), f.size), "{}", f.path);
         }
     }
-    assert!(out.join("main/files/pages/index/index.wxss").exists());
+    assert_eq!(std::fs::read_to_string(out.join("main/css/pages/index/index.css")).unwrap(), ".card{width:100vw}");
     assert!(!out.join("main/files/pkgA/pages/cat/cat.js").exists(), "subpackage files stay in their package");
     let logic = std::fs::read_to_string(out.join("main/logic.js")).unwrap();
     assert!(logic.contains("define(\"pages/index/index.js\"") && !logic.contains("cat.js"));

@@ -490,7 +490,7 @@ fn is_ident(s: &str) -> bool {
 }
 
 /// Like [`resolve`], for files of any kind (`.wxs`): no extension is added.
-fn resolve_any(from: &str, src: &str) -> Option<String> {
+pub fn resolve_any(from: &str, src: &str) -> Option<String> {
     let mut parts: Vec<&str> = if src.starts_with('/') { Vec::new() } else { from.split('/').collect() };
     if !src.starts_with('/') {
         parts.pop();
