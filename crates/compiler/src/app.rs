@@ -33,7 +33,7 @@ const KNOWN: &[&str] = &[
 ];
 
 /// Where `needle` (a JSON string value) first appears in the text, for diagnostics.
-fn find(text: &str, needle: &str) -> usize {
+pub fn find(text: &str, needle: &str) -> usize {
     let quoted = serde_json::to_string(needle).unwrap_or_default();
     text.find(&quoted).unwrap_or(0)
 }

@@ -6,7 +6,7 @@
 //! `file:line:col`; the build goes on after errors and reports them all.
 //!
 //! WXSS compiles through `wxss.rs` into `css/<path>.css`, one file per stylesheet.
-//! Not yet: JS lowering, component resolution (`usingComponents`).
+//! `usingComponents` is resolved (components.rs) into the manifest. Not yet: JS lowering.
 
 use crate::app::{self, App};
 use crate::diag::{Diagnostic, Severity, Source};
@@ -58,6 +58,8 @@ pub struct Manifest {
     pub packages: Vec<PackageManifest>,
     pub size: u64,
     pub app: serde_json::Value,
+    /// What each page and component uses (`usingComponents`, resolved).
+    pub components: crate::components::ComponentMap,
 }
 
 /// A build: the files to write (bundle path → bytes), the manifest, the problems.
@@ -174,6 +176,11 @@ pub fn build(dir: &Path, opts: &Options) -> Bundle {
     let Some(App { packages, config }) = app::check(&app_src, &has_page, &mut diags) else {
         return Bundle { files: BTreeMap::new(), manifest: None, diagnostics: diags };
     };
+    // The components every page reaches, resolved (also which stylesheets are components').
+    let all_pages: Vec<String> = packages.iter().flat_map(|p| p.pages.iter().cloned()).collect();
+    let json_of = |p: &str| text(p).map(str::to_string);
+    let exists = |p: &str| files.contains_key(p);
+    let components = crate::components::resolve_all(&all_pages, &config, &json_of, &exists, &mut diags);
     // The app's stylesheets, for `@import` across folders.
     let styles: BTreeMap<String, String> = files
         .iter()
@@ -221,7 +228,8 @@ pub fn build(dir: &Path, opts: &Options) -> Bundle {
         // `@import` may reach any WXSS of the app.
         for path in &wxss {
             let json = format!("{}.json", path.trim_end_matches(".wxss"));
-            let component = text(&json).and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok()).is_some_and(|v| v["component"] == true);
+            let component = components.components.contains_key(path.trim_end_matches(".wxss"))
+                || text(&json).and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok()).is_some_and(|v| v["component"] == true);
             let (css, mut d) = crate::wxss::compile(&styles, path, component);
             diags.append(&mut d);
             let name = dir_of(&format!("css/{}.css", path.trim_end_matches(".wxss")));
@@ -247,7 +255,7 @@ pub fn build(dir: &Path, opts: &Options) -> Bundle {
     if total > opts.max_total_bytes {
         diags.push(diag("app.json", Severity::Warning, "app-size", format!("the app is {total} bytes, more than {}", opts.max_total_bytes)));
     }
-    let manifest = Manifest { format: 1, generator: format!("openmini-compiler {}", env!("CARGO_PKG_VERSION")), packages: manifests, size: total, app: config };
+    let manifest = Manifest { format: 1, generator: format!("openmini-compiler {}", env!("CARGO_PKG_VERSION")), packages: manifests, size: total, app: config, components };
     if let Ok(m) = serde_json::to_vec_pretty(&manifest) {
         out.insert("manifest.json".into(), m);
     }

@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod build;
+pub mod components;
 pub mod diag;
 pub mod wxml;
 pub mod wxss;

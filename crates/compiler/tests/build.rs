@@ -31,6 +31,14 @@ fn demo() -> PathBuf {
         ("miniprogram/app.js", "App({})"),
         ("miniprogram/common/card.wxml", "<template name=\"card\"><view class=\"card\">{{title}}</view></template>"),
         ("miniprogram/pages/index/index.wxml", "<import src=\"/common/card.wxml\"/><template is=\"card\" data=\"{{title: greeting}}\"/>"),
+        ("miniprogram/pages/index/index.json", r#"{"usingComponents": {"my-badge": "../../components/badge/badge", "lib-button": "lib/button"}}"#),
+        ("miniprogram/components/badge/badge.wxml", "<text class=\"badge\"><slot/></text>"),
+        ("miniprogram/components/badge/badge.json", r#"{"component": true, "styleIsolation": "isolated"}"#),
+        ("miniprogram/components/badge/badge.wxss", ".badge { color: red; }"),
+        ("miniprogram/miniprogram_npm/lib/button/index.wxml", "<button><slot/></button>"),
+        ("miniprogram/miniprogram_npm/lib/button/index.json", r#"{"component": true, "usingComponents": {"inner": "./inner"}}"#),
+        ("miniprogram/miniprogram_npm/lib/button/inner.wxml", "<view/>"),
+        ("miniprogram/miniprogram_npm/lib/button/inner.json", r#"{"component": true}"#),
         ("miniprogram/pages/index/index.js", "Page({data: {greeting: 'hi'}})"),
         ("miniprogram/pages/index/index.wxss", ".card { width: 750rpx; }"),
         ("miniprogram/pages/logs/logs.wxml", "<view wx:for=\"{{logs}}\">{{item}}</view>"),
@@ -55,6 +63,11 @@ fn builds_packages_with_a_manifest_and_render_code_that_runs() {
     assert_eq!(m.packages[0].pages, vec!["pages/index/index", "pages/logs/logs"]);
     assert_eq!(m.packages[1].pages, vec!["pkgA/pages/cat/cat"]);
     assert_eq!(m.app["window"]["navigationBarTitleText"], "Demo");
+    let uses = &m.components.uses["pages/index/index"];
+    assert_eq!(uses["my-badge"], "components/badge/badge");
+    assert_eq!(uses["lib-button"], "miniprogram_npm/lib/button/index");
+    assert_eq!(m.components.uses["miniprogram_npm/lib/button/index"]["inner"], "miniprogram_npm/lib/button/inner");
+    assert_eq!(m.components.components["components/badge/badge"].as_deref(), Some("isolated"));
     let out = dir.join("out");
     write(&b, &out).unwrap();
     // Every file the manifest lists is there, with that hash and size.
@@ -87,6 +100,8 @@ fn bad_input_is_reported_with_positions_and_the_build_goes_on() {
         ("app.json", "{\n  \"pages\": [\"pages/a/a\", \"pages/missing/missing\"],\n  \"pagez\": 1\n}"),
         ("pages/a/a.wxml", "<view>{{ 1 + }}</view>\n<text>"),
         ("pages/a/b.wxml", "<view wx:else/>"),
+        ("pages/a/a.json", "{\n  \"usingComponents\": {\"x-nope\": \"./nope\", \"x-half\": \"../half\"}\n}"),
+        ("pages/half.wxml", "<view/>"),
     ]);
     #[cfg(unix)]
     std::os::unix::fs::symlink("/etc", dir.join("pages/etc")).unwrap();
@@ -97,6 +112,8 @@ fn bad_input_is_reported_with_positions_and_the_build_goes_on() {
     assert!(found.contains(&("pages/a/a.wxml", 1, 14, "bad-expression", Severity::Error)), "{found:?}");
     assert!(found.contains(&("pages/a/a.wxml", 2, 1, "unclosed-tag", Severity::Error)), "{found:?}");
     assert!(found.contains(&("pages/a/b.wxml", 1, 1, "else-without-if", Severity::Error)), "{found:?}");
+    assert!(found.contains(&("pages/a/a.json", 2, 33, "missing-component", Severity::Error)), "{found:?}");
+    assert!(found.contains(&("pages/half.json", 1, 1, "not-a-component", Severity::Warning)), "{found:?}");
     #[cfg(unix)]
     assert!(found.iter().any(|f| f.3 == "symlink"), "{found:?}");
     assert!(!b.files.keys().any(|k| k.contains("passwd")));

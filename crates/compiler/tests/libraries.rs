@@ -41,19 +41,52 @@ fn copy_dir(from: &Path, to: &Path) -> usize {
     wxml
 }
 
-/// Builds a one-page app around the library; returns (warning codes, WXML files).
+/// Every component of the library: each JSON under `dist` that says `"component": true`,
+/// as (tag, path for usingComponents).
+fn components(dist: &Path, name: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dist.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "json") {
+                let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap_or_default();
+                if v["component"] == true && p.with_extension("wxml").exists() {
+                    let rel = p.with_extension("").strip_prefix(dist).unwrap().to_string_lossy().replace('\\', "/");
+                    out.push((format!("c-{}", rel.replace(['/', '@'], "-")), format!("{name}/{rel}")));
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Builds a one-page app that uses every component of the library; returns (warning
+/// codes, WXML files).
 fn build_with(name: &str, dist: &str, page: &str) -> (Vec<&'static str>, usize) {
     let app = std::env::temp_dir().join(format!("openmini_lib_{}_{}", name.replace('/', "_"), std::process::id()));
     let _ = std::fs::remove_dir_all(&app);
-    let wxml = copy_dir(&libs_dir().join("node_modules").join(name).join(dist), &app.join("miniprogram_npm").join(name));
+    let src = libs_dir().join("node_modules").join(name).join(dist);
+    let wxml = copy_dir(&src, &app.join("miniprogram_npm").join(name));
+    let used = components(&src, name);
+    assert!(used.len() >= 60, "{name}: only {} components", used.len());
+    let using: serde_json::Map<String, serde_json::Value> = used.iter().map(|(t, p)| (t.clone(), p.clone().into())).collect();
     std::fs::create_dir_all(app.join("pages/index")).unwrap();
     std::fs::write(app.join("app.json"), r#"{"pages": ["pages/index/index"]}"#).unwrap();
+    std::fs::write(app.join("pages/index/index.json"), serde_json::json!({ "usingComponents": using }).to_string()).unwrap();
     std::fs::write(app.join("pages/index/index.wxml"), page).unwrap();
     let started = std::time::Instant::now();
     let b = build(&app, &Options::default());
     let ms = started.elapsed().as_millis();
     let errors: Vec<String> = b.diagnostics.iter().filter(|d| d.severity == Severity::Error).map(|d| d.to_string()).collect();
     assert!(errors.is_empty(), "{name}: {} errors\n{}", errors.len(), errors.join("\n"));
+    // Every component resolved, and the components they use in turn.
+    let m = b.manifest.as_ref().unwrap();
+    assert_eq!(m.components.uses["pages/index/index"].len(), used.len(), "{name}");
+    assert!(m.components.components.len() >= used.len(), "{name}");
     let view = String::from_utf8(b.files["main/view.js"].clone()).unwrap();
     let out = app.join("view.js");
     std::fs::write(&out, view).unwrap();
