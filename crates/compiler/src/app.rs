@@ -126,5 +126,72 @@ pub fn check(src: &Source<'_>, has_page: &dyn Fn(&str) -> bool, diags: &mut Vec<
             });
         }
     }
+    check_fields(src, obj, &packages, diags);
     Some(App { packages, config })
+}
+
+/// The fields that name pages, packages or files must name real ones.
+fn check_fields(
+    src: &Source<'_>,
+    obj: &serde_json::Map<String, Value>,
+    packages: &[Package],
+    diags: &mut Vec<Diagnostic>,
+) {
+    let all_pages: Vec<&String> = packages.iter().flat_map(|p| &p.pages).collect();
+    let at = |needle: &str| Span::new(find(src.text, needle), 0);
+    let mut err = |code, span, msg: String| diags.push(src.diag(Severity::Error, code, span, msg));
+    if let Some(entry) = obj.get("entryPagePath") {
+        match entry.as_str() {
+            Some(p) if all_pages.iter().any(|x| *x == p) => {}
+            _ => err("bad-entry-page", at("entryPagePath"), "entryPagePath must be one of the pages".into()),
+        }
+    }
+    if let Some(tab) = obj.get("tabBar") {
+        let list = tab.get("list").and_then(Value::as_array);
+        match list {
+            Some(l) if (2..=5).contains(&l.len()) => {
+                for item in l {
+                    let page = item.get("pagePath").and_then(Value::as_str).unwrap_or("");
+                    if !packages[0].pages.iter().any(|p| p == page) {
+                        err("bad-tab-page", at(page), format!("tabBar page `{page}` must be a page of the main package"));
+                    }
+                    if item.get("text").and_then(Value::as_str).is_none_or(str::is_empty) {
+                        err("bad-tab-item", at(page), format!("tabBar item `{page}` needs a text"));
+                    }
+                }
+            }
+            _ => err("bad-tab-bar", at("tabBar"), "tabBar.list must have 2 to 5 items".into()),
+        }
+    }
+    if let Some(rules) = obj.get("preloadRule").and_then(Value::as_object) {
+        for (page, rule) in rules {
+            if !all_pages.contains(&page) {
+                err("bad-preload-rule", at(page), format!("preloadRule names `{page}`, which is not a page"));
+            }
+            for pkg in rule.get("packages").and_then(Value::as_array).into_iter().flatten() {
+                let name = pkg.as_str().unwrap_or("");
+                let known = name == "__APP__" || packages.iter().skip(1).any(|p| p.root == name.trim_matches('/') || p.name.as_deref() == Some(name));
+                if !known {
+                    err("bad-preload-rule", at(name), format!("preloadRule package `{name}` is not a subpackage root or name"));
+                }
+            }
+        }
+    }
+    if let Some(t) = obj.get("networkTimeout").and_then(Value::as_object) {
+        for (k, v) in t {
+            if v.as_u64().is_none_or(|ms| ms == 0) {
+                err("bad-network-timeout", at(k), format!("networkTimeout.{k} must be a positive number of milliseconds"));
+            }
+        }
+    }
+    if let Some(style) = obj.get("style") {
+        if style.as_str() != Some("v2") {
+            err("bad-style", at("style"), "style can only be \"v2\"".into());
+        }
+    }
+    if let Some(l) = obj.get("lazyCodeLoading") {
+        if l.as_str() != Some("requiredComponents") {
+            err("bad-lazy-code-loading", at("lazyCodeLoading"), "lazyCodeLoading can only be \"requiredComponents\"".into());
+        }
+    }
 }

@@ -132,6 +132,34 @@ fn bad_input_is_reported_with_positions_and_the_build_goes_on() {
 }
 
 #[test]
+fn app_json_fields_name_real_pages_and_packages() {
+    let dir = app(&[
+        (
+            "app.json",
+            r#"{
+  "pages": ["pages/a/a", "pages/b/b"],
+  "subpackages": [{"root": "sub", "name": "extra", "pages": ["pages/c/c"]}],
+  "entryPagePath": "pages/zz/zz",
+  "tabBar": {"list": [{"pagePath": "pages/a/a", "text": "A"}, {"pagePath": "sub/pages/c/c", "text": "C"}]},
+  "preloadRule": {"pages/a/a": {"packages": ["extra", "nosuch"]}},
+  "networkTimeout": {"request": -1},
+  "style": "v1",
+  "lazyCodeLoading": "all"
+}"#,
+        ),
+        ("pages/a/a.wxml", "<view/>"),
+        ("pages/b/b.wxml", "<view/>"),
+        ("sub/pages/c/c.wxml", "<view/>"),
+    ]);
+    let b = build(&dir, &Options::default());
+    let codes: Vec<_> = b.diagnostics.iter().map(|d| (d.code, d.line)).collect();
+    for want in [("bad-entry-page", 4), ("bad-tab-page", 5), ("bad-preload-rule", 6), ("bad-network-timeout", 7), ("bad-style", 8), ("bad-lazy-code-loading", 9)] {
+        assert!(codes.contains(&want), "{want:?} in {codes:?}");
+    }
+    assert_eq!(codes.len(), 6, "{codes:?}");
+}
+
+#[test]
 fn size_limits_warn() {
     let dir = demo();
     let b = build(&dir, &Options { max_main_bytes: 10, max_total_bytes: 20 });
