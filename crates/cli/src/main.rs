@@ -4,10 +4,19 @@ mod admin;
 
 /// `openmini build`: compile, print the problems, write the bundle if there are no errors.
 fn build(dir: &std::path::Path, out: &std::path::Path, max_main_bytes: u64, max_total_bytes: u64, json: bool) -> anyhow::Result<()> {
-    use openmini_compiler::build::{build, write, Options};
+    use openmini_compiler::build::{build_with_progress, write, Options};
     anyhow::ensure!(dir.is_dir(), "{} is not a folder", dir.display());
     let started = std::time::Instant::now();
-    let b = build(dir, &Options { max_main_bytes, max_total_bytes });
+    // A bar for people on large apps (stderr; never with --json).
+    let mut bar = |done: usize, total: usize| {
+        if !json && total >= 1000 {
+            eprint!("\r{}", admin::progress_bar(done as i64, total as i64));
+            if done == total {
+                eprintln!();
+            }
+        }
+    };
+    let b = build_with_progress(dir, &Options { max_main_bytes, max_total_bytes }, &mut bar);
     let errors = b.errors();
     let warnings = b.diagnostics.len() - errors;
     if errors == 0 {

@@ -163,6 +163,12 @@ fn entry(path: String, bytes: &[u8]) -> FileEntry {
 
 /// Builds the mini program in `dir`.
 pub fn build(dir: &Path, opts: &Options) -> Bundle {
+    build_with_progress(dir, opts, &mut |_, _| {})
+}
+
+/// [`build`], telling `progress(files done, files in all)` as packages complete (for a
+/// progress bar on large apps).
+pub fn build_with_progress(dir: &Path, opts: &Options, progress: &mut dyn FnMut(usize, usize)) -> Bundle {
     let mut diags = Vec::new();
     let root = program_root(dir, &mut diags);
     let files = read_tree(&root, &mut diags);
@@ -191,6 +197,7 @@ pub fn build(dir: &Path, opts: &Options) -> Bundle {
     let package_of = |p: &str| packages.iter().skip(1).position(|pk| p.starts_with(&format!("{}/", pk.root))).map_or(0, |i| i + 1);
     let mut out = BTreeMap::new();
     let mut manifests = Vec::new();
+    let mut done = 0;
     for (i, pkg) in packages.iter().enumerate() {
         let dir_of = |name: &str| if pkg.root.is_empty() { format!("main/{name}") } else { format!("sub/{}/{name}", pkg.root) };
         let mut wxml = BTreeMap::new();
@@ -245,6 +252,8 @@ pub fn build(dir: &Path, opts: &Options) -> Bundle {
             entries.push(entry(name.clone(), &body));
             out.insert(name, body);
         }
+        done += files.keys().filter(|p| package_of(p) == i).count();
+        progress(done, files.len());
         let size = entries.iter().map(|e| e.size).sum();
         manifests.push(PackageManifest { root: pkg.root.clone(), name: pkg.name.clone(), pages: pkg.pages.clone(), independent: pkg.independent, files: entries, size });
     }
