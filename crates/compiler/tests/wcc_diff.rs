@@ -25,8 +25,12 @@ fn wcc_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/wcc").canonicalize().unwrap()
 }
 
-/// Installs the pinned oracle once (npm registry), or fails saying why.
+/// Installs the pinned oracle once (npm registry), or fails saying why. The tests of
+/// this file run in parallel: one installs while the others wait (a second `npm
+/// install` rewrites the binary another test is running: ETXTBSY).
 fn ensure_oracle(dir: &Path) {
+    static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = INSTALL.lock().unwrap_or_else(|p| p.into_inner());
     if dir.join("node_modules/miniprogram-compiler/bin/linux/wcc").exists() {
         return;
     }
