@@ -234,10 +234,20 @@ pub fn build_with_progress(dir: &Path, opts: &Options, progress: &mut dyn FnMut(
         // Each stylesheet compiled on its own (a page's, a component's, the app's);
         // `@import` may reach any WXSS of the app.
         for path in &wxss {
-            let json = format!("{}.json", path.trim_end_matches(".wxss"));
-            let component = components.components.contains_key(path.trim_end_matches(".wxss"))
-                || text(&json).and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok()).is_some_and(|v| v["component"] == true);
-            let (css, mut d) = crate::wxss::compile(&styles, path, component);
+            let stem = path.trim_end_matches(".wxss");
+            let json = format!("{stem}.json");
+            let is_component = || {
+                components.components.contains_key(stem)
+                    || text(&json).and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok()).is_some_and(|v| v["component"] == true)
+            };
+            let scope = if path == "app.wxss" {
+                crate::wxss::Scope::App
+            } else if !all_pages.iter().any(|p| p == stem) && is_component() {
+                crate::wxss::Scope::Component { prefix: crate::wxss::prefix_of(stem) }
+            } else {
+                crate::wxss::Scope::Page
+            };
+            let (css, mut d) = crate::wxss::compile(&styles, path, &scope);
             diags.append(&mut d);
             let name = dir_of(&format!("css/{}.css", path.trim_end_matches(".wxss")));
             entries.push(entry(name.clone(), css.as_bytes()));

@@ -17,9 +17,22 @@ pub type Uses = BTreeMap<String, String>;
 pub struct ComponentMap {
     /// For every page and every component reached: the components it uses.
     pub uses: BTreeMap<String, Uses>,
-    /// Every component reached, with its `styleIsolation` (if set).
-    pub components: BTreeMap<String, Option<String>>,
+    /// Every component reached, with what its styles need.
+    pub components: BTreeMap<String, ComponentInfo>,
 }
+
+/// What the container needs to know of a component's styles.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ComponentInfo {
+    /// `styleIsolation` of its JSON, if set (its JS `options` may set it too).
+    pub style_isolation: Option<String>,
+    /// The prefix its stylesheet's classes carry (`wxss::prefix_of`).
+    pub prefix: String,
+}
+
+/// The values `styleIsolation` may take.
+const ISOLATIONS: &[&str] = &["isolated", "apply-shared", "shared", "page-isolated", "page-apply-shared", "page-shared"];
 
 /// The component at `spec` as written in `owner.json`, if one is there.
 fn resolve(owner: &str, spec: &str, exists: &dyn Fn(&str) -> bool) -> Option<String> {
@@ -90,7 +103,12 @@ pub fn resolve_all(
                 let src = Source::new(&json_path, &text);
                 diags.push(src.diag(Severity::Warning, "not-a-component", Span::default(), format!("`{owner}` is used as a component but its JSON lacks \"component\": true")));
             }
-            map.components.insert(owner.clone(), value.get("styleIsolation").and_then(Value::as_str).map(str::to_string));
+            let isolation = value.get("styleIsolation").and_then(Value::as_str).map(str::to_string);
+            if let Some(bad) = isolation.as_deref().filter(|i| !ISOLATIONS.contains(i)) {
+                let src = Source::new(&json_path, &text);
+                diags.push(src.diag(Severity::Error, "bad-style-isolation", Span::new(find(&text, bad), 0), format!("styleIsolation `{bad}` is not one of {}", ISOLATIONS.join(", "))));
+            }
+            map.components.insert(owner.clone(), ComponentInfo { style_isolation: isolation, prefix: crate::wxss::prefix_of(&owner) });
         }
         let mut uses = if is_page { global.clone() } else { Uses::new() };
         uses.extend(uses_of(&owner, &value, &text, exists, diags));

@@ -3,6 +3,13 @@
 //! depth refused), and in a component's stylesheet the selectors mini programs do not
 //! allow there (tag, id and attribute selectors) get a warning. Invalid rules are
 //! reported at `file:line:col` and dropped; the rest of the sheet still compiles.
+//!
+//! Selectors are rewritten for the container's DOM (docs/bundle.md, "Styles"): a tag
+//! `view` is the element `wx-view`, `page` is the page's root (`:host` of the page's
+//! shadow root), and a component's classes carry the component's prefix (`.a` →
+//! `.P--a`, `:host` → `.P`), which is how style isolation works: the container writes
+//! the same prefix onto the classes of the component's elements, and also the bare
+//! names where page styles may apply (`apply-shared`, `addGlobalClass`).
 
 use crate::diag::{Diagnostic, Severity};
 use crate::wxml::codegen::resolve_any;
@@ -19,6 +26,89 @@ use std::sync::{Arc, RwLock};
 
 /// `@import` nests at most this deep.
 pub const MAX_IMPORT_DEPTH: usize = 16;
+
+/// Whose stylesheet it is, which decides how its selectors are scoped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// `app.wxss`: applies to every page.
+    App,
+    /// A page's stylesheet, or one that is only ever imported.
+    Page,
+    /// A custom component's: its classes get `prefix` (see [`prefix_of`]).
+    Component { prefix: String },
+}
+
+impl Scope {
+    fn is_component(&self) -> bool {
+        matches!(self, Scope::Component { .. })
+    }
+}
+
+/// The class prefix of the component at `path` (without extension): short, stable for
+/// the path, a valid CSS identifier, and unlikely to occur in a class name by chance.
+pub fn prefix_of(path: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let h = Sha256::digest(path.as_bytes());
+    format!("c{}", hex::encode(&h[..4]))
+}
+
+/// Rewrites selectors for the container's DOM (see the module comment).
+struct Scoper<'s> {
+    prefix: Option<&'s str>,
+}
+
+impl Scoper<'_> {
+    fn rewrite(&self, sel: &mut lightningcss::selector::Selector<'_>) {
+        use lightningcss::selector::Component as C;
+        for c in sel.iter_mut_raw_match_order() {
+            match c {
+                C::LocalName(l) if l.lower_name.as_ref() == "page" => *c = C::Host(None),
+                C::LocalName(l) => {
+                    let name: lightningcss::values::ident::Ident = format!("wx-{}", l.lower_name.as_ref()).into();
+                    l.name = name.clone();
+                    l.lower_name = name;
+                }
+                C::Class(class) => {
+                    if let Some(p) = self.prefix {
+                        *class = format!("{p}--{}", class.as_ref()).into();
+                    }
+                }
+                C::Host(inner) => {
+                    if let Some(p) = self.prefix {
+                        // `:host` is the component's own element, which carries class `P`;
+                        // in `:host(.x)` the `.x` is a class its user gave it, not scoped.
+                        let mut parts = vec![C::Class(p.to_string().into())];
+                        if let Some(inner) = inner {
+                            Scoper { prefix: None }.rewrite(inner);
+                            parts.extend(inner.iter_raw_match_order().cloned());
+                        }
+                        *c = if parts.len() == 1 { parts.remove(0) } else { C::Is(Box::new([parts.into()])) };
+                    }
+                }
+                C::Negation(list) | C::Where(list) | C::Is(list) | C::Has(list) | C::Any(_, list) => {
+                    for s in list.iter_mut() {
+                        self.rewrite(s);
+                    }
+                }
+                C::Slotted(s) => self.rewrite(s),
+                _ => {}
+            }
+        }
+    }
+}
+
+impl<'i> Visitor<'i> for Scoper<'_> {
+    type Error = Infallible;
+
+    fn visit_types(&self) -> VisitTypes {
+        visit_types!(SELECTORS)
+    }
+
+    fn visit_selector(&mut self, selector: &mut lightningcss::selector::Selector<'i>) -> Result<(), Infallible> {
+        self.rewrite(selector);
+        Ok(())
+    }
+}
 
 fn diag(file: &str, severity: Severity, code: &'static str, line: usize, col: usize, message: String, text: &str) -> Diagnostic {
     let excerpt: String = text.lines().nth(line.saturating_sub(1)).unwrap_or("").chars().take(200).collect();
@@ -132,14 +222,26 @@ fn rules<'a>(cx: &mut Ctx<'a>, path: &str, component: bool) -> Vec<CssRule<'a>> 
     out
 }
 
-/// Compiles the stylesheet `path` of the package (`component`: it styles a component).
-/// Returns the CSS (minified) and every problem found.
-pub fn compile(files: &BTreeMap<String, String>, path: &str, component: bool) -> (String, Vec<Diagnostic>) {
+/// The oldest browsers the container supports (the WebViews of host apps): newer syntax
+/// (media query ranges, nesting, new colour functions) is written the old way for them.
+fn targets() -> lightningcss::targets::Targets {
+    let v = |major: u32| Some(major << 16);
+    lightningcss::targets::Browsers { chrome: v(61), android: v(61), safari: v(11), ios_saf: v(11), ..Default::default() }.into()
+}
+
+/// Compiles the stylesheet `path` of the package for `scope`. Returns the CSS (minified)
+/// and every problem found.
+pub fn compile(files: &BTreeMap<String, String>, path: &str, scope: &Scope) -> (String, Vec<Diagnostic>) {
     let mut cx = Ctx { files, diags: Vec::new(), stack: vec![path.to_string()] };
-    let rules = rules(&mut cx, path, component);
+    let rules = rules(&mut cx, path, scope.is_component());
     let mut sheet = StyleSheet::new(vec![path.to_string()], CssRuleList(rules), ParserOptions::default());
     let _ = sheet.visit(&mut Rpx);
-    let css = match sheet.to_css(PrinterOptions { minify: true, ..PrinterOptions::default() }) {
+    let prefix = match scope {
+        Scope::Component { prefix } => Some(prefix.as_str()),
+        _ => None,
+    };
+    let _ = sheet.visit(&mut Scoper { prefix });
+    let css = match sheet.to_css(PrinterOptions { minify: true, targets: targets(), ..PrinterOptions::default() }) {
         Ok(r) => r.code,
         Err(e) => {
             cx.diags.push(diag(path, Severity::Error, "css-print", 1, 1, e.kind.to_string(), ""));
@@ -157,15 +259,51 @@ mod tests {
         list.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect()
     }
 
+    fn comp() -> Scope {
+        Scope::Component { prefix: "cP".into() }
+    }
+
+    fn css_of(src: &str, scope: &Scope) -> String {
+        let (css, diags) = compile(&files(&[("x.wxss", src)]), "x.wxss", scope);
+        assert!(diags.iter().all(|d| d.severity == Severity::Warning), "{diags:?}");
+        css
+    }
+
+    #[test]
+    fn tags_become_container_elements_and_page_is_the_page_root() {
+        let css = css_of("page { color: red }\nview > text, .a image, scroll-view::after { margin: 0 }\npage .x view:not(button) {}\n* { box-sizing: border-box }", &Scope::Page);
+        assert_eq!(css, ":host{color:red}wx-view>wx-text,.a wx-image,wx-scroll-view:after{margin:0}:host .x wx-view:not(wx-button){}*{box-sizing:border-box}");
+        // The same rules for app.wxss; classes stay as written outside components.
+        assert_eq!(css_of(".btn.primary:hover { }", &Scope::App), ".btn.primary:hover{}");
+    }
+
+    #[test]
+    fn component_classes_carry_the_prefix() {
+        let css = css_of(".a .b-c, .a:not(.d) { color: red }\n:host { display: block }\n:host(.big) .a { }\n@media (min-width: 100px) { .m { width: 30rpx } }", &comp());
+        assert_eq!(css, ".cP--a .cP--b-c,.cP--a:not(.cP--d){color:red}.cP{display:block}.cP.big .cP--a{}@media (min-width:100px){.cP--m{width:4vw}}");
+        // Imported rules are the component's too.
+        let f = files(&[("c/c.wxss", "@import \"../common.wxss\"; .own {}"), ("common.wxss", ".shared { }")]);
+        let (css, _) = compile(&f, "c/c.wxss", &comp());
+        assert_eq!(css, ".cP--shared{}.cP--own{}");
+    }
+
+    #[test]
+    fn prefixes_are_stable_identifiers() {
+        let p = prefix_of("miniprogram_npm/@vant/weapp/button/index");
+        assert_eq!(p, prefix_of("miniprogram_npm/@vant/weapp/button/index"));
+        assert_ne!(p, prefix_of("miniprogram_npm/@vant/weapp/cell/index"));
+        assert!(p.len() == 9 && p.starts_with('c') && p[1..].chars().all(|c| c.is_ascii_hexdigit()), "{p}");
+    }
+
     #[test]
     fn rpx_becomes_vw_and_imports_are_inlined() {
         let f = files(&[
             ("pages/a/a.wxss", "@import \"../../common/base.wxss\";\n.row { padding: 24rpx 30rpx; width: calc(100% - 750rpx); }"),
             ("common/base.wxss", "page { background: #f5f5f5; } .card { margin: 15rpx; }"),
         ]);
-        let (css, diags) = compile(&f, "pages/a/a.wxss", false);
+        let (css, diags) = compile(&f, "pages/a/a.wxss", &Scope::Page);
         assert!(diags.is_empty(), "{diags:?}");
-        assert!(css.contains("page{background:#f5f5f5}"), "{css}");
+        assert!(css.contains(":host{background:#f5f5f5}"), "{css}");
         assert!(css.contains(".card{margin:2vw}"), "{css}");
         assert!(css.contains("padding:3.2vw 4vw"), "{css}");
         assert!(css.contains("100vw"), "{css}");
@@ -179,13 +317,13 @@ mod tests {
             ("loop/b.wxss", "@import \"a.wxss\";"),
             ("bad/x.wxss", ".a { color: red; }\n.b { color: }\n}}} .c { color: green; }"),
         ]);
-        let (css, diags) = compile(&f, "c/c.wxss", true);
+        let (css, diags) = compile(&f, "c/c.wxss", &comp());
         let found: Vec<_> = diags.iter().map(|d| (d.code, d.line)).collect();
         assert!(found.contains(&("component-selector", 2)) && found.contains(&("component-selector", 3)) && found.contains(&("component-selector", 4)), "{found:?}");
-        assert!(css.contains(".ok{color:red}"));
-        let (_, diags) = compile(&f, "loop/a.wxss", false);
+        assert!(css.contains(".cP--ok{color:red}"), "{css}");
+        let (_, diags) = compile(&f, "loop/a.wxss", &Scope::Page);
         assert_eq!(diags[0].code, "import-cycle");
-        let (css, diags) = compile(&f, "bad/x.wxss", false);
+        let (css, diags) = compile(&f, "bad/x.wxss", &Scope::App);
         assert!(css.contains(".a{color:red}"), "{css} {diags:?}");
     }
 
@@ -195,13 +333,13 @@ mod tests {
         #[test]
         fn never_panics(s in "\\PC{0,200}") {
             let f = files(&[("a.wxss", &s)]);
-            let _ = compile(&f, "a.wxss", true);
+            let _ = compile(&f, "a.wxss", &comp());
         }
 
         #[test]
         fn never_panics_on_css_soup(s in "[-a-z0-9 .#:;{}()@\"'*>+~\\[\\]=%/]{0,200}") {
             let f = files(&[("a.wxss", &format!("@import \"a.wxss\"; {s} .x{{width:{s}rpx}}"))]);
-            let _ = compile(&f, "a.wxss", true);
+            let _ = compile(&f, "a.wxss", &comp());
         }
     }
 }

@@ -67,7 +67,9 @@ fn builds_packages_with_a_manifest_and_render_code_that_runs() {
     assert_eq!(uses["my-badge"], "components/badge/badge");
     assert_eq!(uses["lib-button"], "miniprogram_npm/lib/button/index");
     assert_eq!(m.components.uses["miniprogram_npm/lib/button/index"]["inner"], "miniprogram_npm/lib/button/inner");
-    assert_eq!(m.components.components["components/badge/badge"].as_deref(), Some("isolated"));
+    let badge = &m.components.components["components/badge/badge"];
+    assert_eq!(badge.style_isolation.as_deref(), Some("isolated"));
+    assert_eq!(badge.prefix, openmini_compiler::wxss::prefix_of("components/badge/badge"));
     let out = dir.join("out");
     write(&b, &out).unwrap();
     // Every file the manifest lists is there, with that hash and size.
@@ -78,6 +80,8 @@ fn builds_packages_with_a_manifest_and_render_code_that_runs() {
         }
     }
     assert_eq!(std::fs::read_to_string(out.join("main/css/pages/index/index.css")).unwrap(), ".card{width:100vw}");
+    // A component's classes carry its prefix; a page's and the app's stay as written.
+    assert_eq!(std::fs::read_to_string(out.join("main/css/components/badge/badge.css")).unwrap(), format!(".{}--badge{{color:red}}", badge.prefix));
     assert!(!out.join("main/files/pkgA/pages/cat/cat.js").exists(), "subpackage files stay in their package");
     let logic = std::fs::read_to_string(out.join("main/logic.js")).unwrap();
     assert!(logic.contains("define(\"pages/index/index.js\"") && !logic.contains("cat.js"));
