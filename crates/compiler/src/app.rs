@@ -195,3 +195,73 @@ fn check_fields(
         }
     }
 }
+
+/// The fields of app.json that name files (`sitemapLocation`, tab bar icons, a custom
+/// tab bar) must name files of the package; `permission` entries need a reason shown to
+/// the user; window colours and styles must be values the container can draw.
+pub fn check_files(src: &Source<'_>, config: &Value, exists: &dyn Fn(&str) -> bool, diags: &mut Vec<Diagnostic>) {
+    let at = |needle: &str| Span::new(find(src.text, needle), 0);
+    let mut err = |code, span, msg: String| diags.push(src.diag(Severity::Error, code, span, msg));
+    let file = |p: &str| p.trim_start_matches('/').to_string();
+    if let Some(loc) = config.get("sitemapLocation") {
+        match loc.as_str() {
+            Some(p) if exists(&file(p)) => {}
+            Some(p) => err("missing-file", at(p), format!("sitemapLocation `{p}` is not in the package")),
+            None => err("bad-sitemap-location", at("sitemapLocation"), "sitemapLocation must be a file path".into()),
+        }
+    }
+    if let Some(perm) = config.get("permission") {
+        match perm.as_object() {
+            Some(perm) => {
+                for (scope, v) in perm {
+                    let desc = v.get("desc").and_then(Value::as_str).unwrap_or("");
+                    if !scope.starts_with("scope.") {
+                        err("bad-permission", at(scope), format!("`{scope}` is not a permission scope (scope.userLocation, …)"));
+                    } else if desc.trim().is_empty() || desc.chars().count() > 30 {
+                        err("bad-permission", at(scope), format!("`{scope}` needs a `desc` of 1 to 30 characters, shown to the user"));
+                    }
+                }
+            }
+            None => err("bad-permission", at("permission"), "permission must be an object of scope: {desc}".into()),
+        }
+    }
+    let colour = |v: &Value| v.as_str().is_some_and(is_colour);
+    if let Some(w) = config.get("window").and_then(Value::as_object) {
+        for (k, allowed) in [("navigationBarTextStyle", &["black", "white"][..]), ("backgroundTextStyle", &["dark", "light"]), ("navigationStyle", &["default", "custom"])] {
+            if let Some(v) = w.get(k) {
+                if !v.as_str().is_some_and(|s| allowed.contains(&s)) {
+                    err("bad-window", at(k), format!("window.{k} must be one of {}", allowed.join(", ")));
+                }
+            }
+        }
+        for k in ["navigationBarBackgroundColor", "backgroundColor", "backgroundColorTop", "backgroundColorBottom"] {
+            if w.get(k).is_some_and(|v| !colour(v)) {
+                err("bad-window", at(k), format!("window.{k} must be a hex colour like #ffffff"));
+            }
+        }
+    }
+    if let Some(tab) = config.get("tabBar").and_then(Value::as_object) {
+        for k in ["color", "selectedColor", "backgroundColor"] {
+            if tab.get(k).is_some_and(|v| !colour(v)) {
+                err("bad-tab-bar", at(k), format!("tabBar.{k} must be a hex colour like #ffffff"));
+            }
+        }
+        if tab.get("custom") == Some(&Value::Bool(true)) && !exists("custom-tab-bar/index.wxml") {
+            err("missing-file", at("custom"), "a custom tabBar needs the component custom-tab-bar/index".into());
+        }
+        for item in tab.get("list").and_then(Value::as_array).into_iter().flatten() {
+            for k in ["iconPath", "selectedIconPath"] {
+                if let Some(p) = item.get(k).and_then(Value::as_str) {
+                    if !exists(&file(p)) {
+                        err("missing-file", at(p), format!("tabBar {k} `{p}` is not in the package"));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `#rgb` or `#rrggbb` (what WeChat accepts in app.json).
+fn is_colour(s: &str) -> bool {
+    s.strip_prefix('#').is_some_and(|h| (h.len() == 3 || h.len() == 6) && h.chars().all(|c| c.is_ascii_hexdigit()))
+}

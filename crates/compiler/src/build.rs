@@ -182,6 +182,7 @@ pub fn build_with_progress(dir: &Path, opts: &Options, progress: &mut dyn FnMut(
     let Some(App { packages, config }) = app::check(&app_src, &has_page, &mut diags) else {
         return Bundle { files: BTreeMap::new(), manifest: None, diagnostics: diags };
     };
+    app::check_files(&app_src, &config, &|p: &str| files.contains_key(p), &mut diags);
     // The components every page reaches, resolved (also which stylesheets are components').
     let all_pages: Vec<String> = packages.iter().flat_map(|p| p.pages.iter().cloned()).collect();
     let json_of = |p: &str| text(p).map(str::to_string);

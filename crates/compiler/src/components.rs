@@ -19,6 +19,9 @@ pub struct ComponentMap {
     pub uses: BTreeMap<String, Uses>,
     /// Every component reached, with what its styles need.
     pub components: BTreeMap<String, ComponentInfo>,
+    /// Components with `componentGenerics`: generic name → its default component, if any.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub generics: BTreeMap<String, BTreeMap<String, Option<String>>>,
 }
 
 /// What the container needs to know of a component's styles.
@@ -112,14 +115,57 @@ pub fn resolve_all(
         }
         let mut uses = if is_page { global.clone() } else { Uses::new() };
         uses.extend(uses_of(&owner, &value, &text, exists, diags));
-        for target in uses.values() {
+        let generics = generics_of(&owner, &value, &text, exists, diags);
+        for target in uses.values().chain(generics.values().flatten()) {
             if !seen.contains(target) {
                 queue.push((target.clone(), false));
             }
         }
+        if !generics.is_empty() {
+            map.generics.insert(owner.clone(), generics);
+        }
         map.uses.insert(owner, uses);
     }
     map
+}
+
+/// `componentGenerics`: `{"name": true}` or `{"name": {"default": "path"}}`, the default
+/// resolved like `usingComponents`.
+fn generics_of(owner: &str, value: &Value, text: &str, exists: &dyn Fn(&str) -> bool, diags: &mut Vec<Diagnostic>) -> BTreeMap<String, Option<String>> {
+    let mut out = BTreeMap::new();
+    let Some(g) = value.get("componentGenerics") else { return out };
+    let json_path = format!("{owner}.json");
+    let src = Source::new(&json_path, text);
+    let Some(g) = g.as_object() else {
+        diags.push(src.diag(Severity::Error, "bad-component-generics", Span::new(find(text, "componentGenerics"), 0), "componentGenerics must be an object of name: true or {\"default\": path}"));
+        return out;
+    };
+    for (name, spec) in g {
+        let at = Span::new(find(text, name), 0);
+        let default = match spec {
+            Value::Bool(true) => None,
+            Value::Object(o) => match o.get("default").map(Value::as_str) {
+                None => None,
+                Some(Some(path)) => match resolve(owner, path, exists) {
+                    Some(p) => Some(p),
+                    None => {
+                        diags.push(src.diag(Severity::Error, "missing-component", Span::new(find(text, path), 0), format!("generic `{name}`: no component at `{path}`")));
+                        None
+                    }
+                },
+                Some(None) => {
+                    diags.push(src.diag(Severity::Error, "bad-component-generics", at, format!("generic `{name}`: `default` must be a component path")));
+                    None
+                }
+            },
+            _ => {
+                diags.push(src.diag(Severity::Error, "bad-component-generics", at, format!("generic `{name}` must be true or {{\"default\": path}}")));
+                None
+            }
+        };
+        out.insert(name.clone(), default);
+    }
+    out
 }
 
 /// The `usingComponents` of one JSON (`owner` is the page or component path).
@@ -157,6 +203,19 @@ fn uses_of(owner: &str, value: &Value, text: &str, exists: &dyn Fn(&str) -> bool
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn generics_resolve_their_defaults() {
+        let files: BTreeSet<&str> = ["comp/list.wxml", "comp/item.wxml"].into();
+        let exists = |p: &str| files.contains(p);
+        let json = r#"{"component": true, "componentGenerics": {"selectable": true, "cell": {"default": "./item"}, "bad": 3, "gone": {"default": "./nope"}}}"#;
+        let mut diags = Vec::new();
+        let g = generics_of("comp/list", &serde_json::from_str(json).unwrap(), json, &exists, &mut diags);
+        assert_eq!(g["selectable"], None);
+        assert_eq!(g["cell"].as_deref(), Some("comp/item"));
+        let codes: Vec<_> = diags.iter().map(|d| (d.code, d.col)).collect();
+        assert_eq!(codes, vec![("bad-component-generics", 94), ("missing-component", 124)], "{diags:#?}");
+    }
 
     #[test]
     fn resolves_relative_absolute_and_npm_paths() {

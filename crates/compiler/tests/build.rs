@@ -164,6 +164,55 @@ fn app_json_fields_name_real_pages_and_packages() {
 }
 
 #[test]
+fn app_json_files_permissions_and_window_values() {
+    let dir = app(&[
+        (
+            "app.json",
+            r##"{
+  "pages": ["pages/a/a", "pages/b/b"],
+  "sitemapLocation": "sitemap.json",
+  "permission": {"scope.userLocation": {"desc": ""}, "userLocation": {"desc": "ok"}},
+  "window": {"navigationBarTextStyle": "red", "navigationBarBackgroundColor": "blue"},
+  "tabBar": {"color": "#7A7E83", "selectedColor": "#12345", "custom": true, "list": [
+    {"pagePath": "pages/a/a", "text": "A", "iconPath": "img/a.png"},
+    {"pagePath": "pages/b/b", "text": "B", "iconPath": "/img/missing.png"}]}
+}"##,
+        ),
+        ("pages/a/a.wxml", "<list generic:cell=\"my-cell\"/>"),
+        ("pages/a/a.json", r#"{"usingComponents": {"list": "/comp/list", "my-cell": "/comp/cell"}}"#),
+        ("comp/list.wxml", "<cell/>"),
+        ("comp/list.json", r#"{"component": true, "componentGenerics": {"cell": {"default": "./plain"}}}"#),
+        ("comp/plain.wxml", "<view/>"),
+        ("comp/plain.json", r#"{"component": true}"#),
+        ("comp/cell.wxml", "<view/>"),
+        ("comp/cell.json", r#"{"component": true}"#),
+        ("pages/b/b.wxml", "<view/>"),
+        ("img/a.png", "png"),
+    ]);
+    let b = build(&dir, &Options::default());
+    let codes: Vec<_> = b.diagnostics.iter().map(|d| (d.code, d.line)).collect();
+    let want = [
+        ("missing-file", 3),
+        ("bad-permission", 4),
+        ("bad-permission", 4),
+        ("bad-window", 5),
+        ("bad-window", 5),
+        ("bad-tab-bar", 6),
+        ("missing-file", 6),
+        ("missing-file", 8),
+    ];
+    let mut sorted = codes.clone();
+    sorted.sort();
+    let mut want = want.to_vec();
+    want.sort();
+    assert_eq!(sorted, want, "{:#?}", b.diagnostics);
+    // The generic's default is reached, resolved and listed.
+    let m = b.manifest.unwrap();
+    assert_eq!(m.components.generics["comp/list"]["cell"].as_deref(), Some("comp/plain"));
+    assert!(m.components.components.contains_key("comp/plain"));
+}
+
+#[test]
 fn size_limits_warn() {
     let dir = demo();
     let b = build(&dir, &Options { max_main_bytes: 10, max_total_bytes: 20 });
