@@ -258,6 +258,8 @@ pub fn build_with_progress(dir: &Path, opts: &Options, progress: &mut dyn FnMut(
         // Problems of the main package's files are reported once, by the main package.
         d.retain(|x| package_of(&x.file) == i);
         diags.append(&mut d);
+        // Loaded with importScripts by the container (which has no eval): it registers itself.
+        let view = format!("__wxView({},{view});\n", serde_json::to_string(&pkg.root).unwrap_or_default());
         for (name, body) in [("view.js", view.into_bytes()), ("logic.js", logic.into_bytes())] {
             let name = dir_of(name);
             entries.push(entry(name.clone(), &body));

@@ -90,7 +90,7 @@ fn builds_packages_with_a_manifest_and_render_code_that_runs() {
     let main = view(&out.join("main/view.js"));
     let sub = view(&out.join("sub/pkgA/view.js"));
     let js = format!(
-        "var m={main};var s={sub};console.log(JSON.stringify([m.pages['pages/index/index.wxml']({{greeting:'hi'}}),m.pages['pages/logs/logs.wxml']({{logs:[1,2]}}),s.pages['pkgA/pages/cat/cat.wxml']({{}})]))"
+        "var V={{}};function __wxView(root,v){{V[root]=v;}}\n{main}{sub}var m=V[''],s=V['pkgA'];console.log(JSON.stringify([m.pages['pages/index/index.wxml']({{greeting:'hi'}}),m.pages['pages/logs/logs.wxml']({{logs:[1,2]}}),s.pages['pkgA/pages/cat/cat.wxml']({{}})]))"
     );
     assert_eq!(
         run_node(&js),

@@ -92,7 +92,7 @@ fn build_with(name: &str, dist: &str, page: &str) -> (Vec<&'static str>, usize) 
     std::fs::write(&out, view).unwrap();
     let count = Command::new("node")
         .arg("-e")
-        .arg(format!("const vm=require('vm');const c={{}};vm.createContext(c);const p=vm.runInContext(require('fs').readFileSync({:?},'utf8'),c);console.log(Object.keys(p.pages).length)", out))
+        .arg(format!("const vm=require('vm');const c={{}};vm.createContext(c);let p;c.__wxView=(root,v)=>{{p=v;}};vm.runInContext(require('fs').readFileSync({:?},'utf8'),c);console.log(Object.keys(p.pages).length)", out))
         .output()
         .expect("node is needed to load the render code");
     assert!(count.status.success(), "{name}: the render code does not load: {}", String::from_utf8_lossy(&count.stderr));

@@ -29,6 +29,15 @@ pub const RUNTIME: &str = r#"{
     else if (typeof v === "number") { for (var n = 0; n < v; n++) f(n, n); }
     else if (typeof v === "object") { for (var k in v) if (Object.prototype.hasOwnProperty.call(v, k)) f(v[k], k); }
   },
+  /** The nodes of one keyed `wx:for` item: each carries the key (and its place, when
+   *  the item is several nodes), then joins the output. */
+  key: function (nodes, k, out) {
+    for (var j = 0; j < nodes.length; j++) {
+      var n = nodes[j];
+      if (n !== null && typeof n === "object") n.key = nodes.length > 1 ? String(k) + "\u0000" + j : String(k);
+      out.push(n);
+    }
+  },
   f: function (fn, args) { return typeof fn === "function" ? fn.apply(null, args) : undefined; },
   at: function (a) {
     for (var k in a) {
@@ -311,17 +320,40 @@ impl Gen<'_, '_> {
             let index = el.attr("wx:for-index").and_then(|a| a.value.clone()).unwrap_or_else(|| "index".into());
             let (iv, xv) = (self.var("i"), self.var("x"));
             let _ = writeln!(self.out, "$r.it({list_js},function({iv},{xv}){{");
+            // With `wx:key`, the item's nodes carry its key, so the container keeps each
+            // item's nodes (and component state) with the item when the list changes.
+            let key = el.attr("wx:key").and_then(|a| a.value.as_deref().map(|v| (v.trim().to_string(), a.value_start)));
+            let key_js = key.filter(|(k, _)| !k.is_empty()).map(|(k, at)| {
+                if k == "*this" {
+                    iv.clone()
+                } else if k.contains("{{") {
+                    self.template_value(&k, at)
+                } else {
+                    format!("$r.g({iv},{})", js_str(&k))
+                }
+            });
+            let target = match &key_js {
+                Some(_) => {
+                    let kv = self.var("k");
+                    let _ = writeln!(self.out, "var {kv}=[];");
+                    kv
+                }
+                None => out.to_string(),
+            };
             self.scope.push((item, iv));
             self.scope.push((index, xv));
             if let Some(cond) = el.attr("wx:if") {
                 let c = self.single(cond.value.as_deref().unwrap_or(""), cond.value_start);
                 let _ = writeln!(self.out, "if({c}){{");
-                self.body(el, out);
+                self.body(el, &target);
                 let _ = writeln!(self.out, "}}");
             } else {
-                self.body(el, out);
+                self.body(el, &target);
             }
             self.scope.truncate(self.scope.len() - 2);
+            if let Some(k) = key_js {
+                let _ = writeln!(self.out, "$r.key({target},{k},{out});");
+            }
             let _ = writeln!(self.out, "}});");
         } else {
             self.body(el, out);
@@ -592,6 +624,32 @@ mod tests {
             panic!("node is needed to run generated code");
         };
         assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "ok", "{}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    /// `wx:key` puts each item's key on its nodes (`*this`, a property, several nodes of a
+    /// `block` item told apart by their place); without it there is none.
+    #[test]
+    fn keyed_lists_carry_their_keys() {
+        let mut files = BTreeMap::new();
+        files.insert(
+            "k.wxml".to_string(),
+            "<view wx:for=\"{{list}}\" wx:key=\"id\">{{item.id}}</view><text wx:for=\"{{tags}}\" wx:key=\"*this\">{{item}}</text>\
+             <block wx:for=\"{{list}}\" wx:key=\"id\"><view/><view/></block><view wx:for=\"{{list}}\"/>"
+                .to_string(),
+        );
+        let (js, diags) = compile(&files);
+        assert!(diags.is_empty(), "{diags:?}");
+        let script = format!(
+            "var p={js};var o=p.pages['k.wxml']({{list:[{{id:7}},{{id:'x'}}],tags:['a','b']}});\
+             console.log(JSON.stringify(o.map(function(n){{return n.key===undefined?null:n.key;}})))"
+        );
+        let out = std::process::Command::new("node").arg("-e").arg(script).output().expect("node");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).trim(),
+            r#"["7","x","a","b","7\u00000","7\u00001","x\u00000","x\u00001",null,null]"#,
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 
     #[test]
