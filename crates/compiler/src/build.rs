@@ -60,6 +60,9 @@ pub struct Manifest {
     pub app: serde_json::Value,
     /// What each page and component uses (`usingComponents`, resolved).
     pub components: crate::components::ComponentMap,
+    /// Each page's own JSON (window settings such as `navigationBarTitleText`,
+    /// `enablePullDownRefresh`), without `usingComponents` (resolved above).
+    pub pages: BTreeMap<String, serde_json::Value>,
 }
 
 /// A build: the files to write (bundle path → bytes), the manifest, the problems.
@@ -277,7 +280,18 @@ pub fn build_with_progress(dir: &Path, opts: &Options, progress: &mut dyn FnMut(
     if total > opts.max_total_bytes {
         diags.push(diag("app.json", Severity::Warning, "app-size", format!("the app is {total} bytes, more than {}", opts.max_total_bytes)));
     }
-    let manifest = Manifest { format: 1, generator: format!("openmini-compiler {}", env!("CARGO_PKG_VERSION")), packages: manifests, size: total, app: config, components };
+    // A page's JSON was checked by the component resolver; here it is only carried over.
+    let pages = all_pages
+        .iter()
+        .map(|p| {
+            let mut v = text(&format!("{p}.json")).and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok()).filter(|v| v.is_object()).unwrap_or_else(|| serde_json::json!({}));
+            if let Some(o) = v.as_object_mut() {
+                o.remove("usingComponents");
+            }
+            (p.clone(), v)
+        })
+        .collect();
+    let manifest = Manifest { format: 1, generator: format!("openmini-compiler {}", env!("CARGO_PKG_VERSION")), packages: manifests, size: total, app: config, components, pages };
     if let Ok(m) = serde_json::to_vec_pretty(&manifest) {
         out.insert("manifest.json".into(), m);
     }

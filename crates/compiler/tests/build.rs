@@ -63,6 +63,9 @@ fn builds_packages_with_a_manifest_and_render_code_that_runs() {
     assert_eq!(m.packages[0].pages, vec!["pages/index/index", "pages/logs/logs"]);
     assert_eq!(m.packages[1].pages, vec!["pkgA/pages/cat/cat"]);
     assert_eq!(m.app["window"]["navigationBarTitleText"], "Demo");
+    // Each page's own JSON, without its (resolved) usingComponents.
+    assert_eq!(m.pages["pages/index/index"], serde_json::json!({}));
+    assert_eq!(m.pages["pkgA/pages/cat/cat"], serde_json::json!({}));
     let uses = &m.components.uses["pages/index/index"];
     assert_eq!(uses["my-badge"], "components/badge/badge");
     assert_eq!(uses["lib-button"], "miniprogram_npm/lib/button/index");
