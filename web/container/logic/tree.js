@@ -1,0 +1,541 @@
+// The node tree the worker keeps and the DOM operations it sends (docs/container.md,
+// "The view: DOM operations"). Each instance (page or component) renders its template
+// into nodes; a re-render is reconciled with the previous nodes (by position and tag,
+// and by `key` for keyed wx:for items) so that only what changed is sent.
+//
+// The DOM is the composed tree: a component's host element holds its template's nodes,
+// and each <slot> is replaced by the host's children assigned to it. Whenever a list of
+// nodes changes, the DOM parents whose flattened child lists may have changed are
+// marked, and at the end of a flush each gets one "children" operation if its list
+// really differs from what the frame has.
+'use strict';
+
+(function (om) {
+  var nextId = 1;
+  var nodes = {}; // id → VNode (live ones)
+
+  var OP_ELEMENT = 1, OP_TEXT = 2, OP_ATTR = 3, OP_SET_TEXT = 4, OP_CHILDREN = 5, OP_FORGET = 6;
+
+  function VNode(tag, owner, parent) {
+    this.id = nextId++;
+    this.tag = tag; // '#text' for text
+    this.owner = owner; // the instance whose template made this node
+    this.parent = parent; // the node above it in that template (null at the top)
+    this.children = [];
+    this.key = undefined;
+    this.text = undefined;
+    this.raw = null; // the attributes as rendered last time
+    this.sent = {}; // DOM attributes the frame has
+    this.classes = []; // class tokens as written (for selectors)
+    this.nodeId = ''; // the `id` attribute
+    this.dataset = {};
+    this.marks = null;
+    this.listeners = null; // type → [{handler, capture, catch, mut}]
+    this.listened = ''; // the types sent with `$on`
+    this.comp = null; // the instance rendered inside this node (component host, page root)
+    this.slotName = undefined; // a <slot> placeholder: its name ('' for the default)
+    this.slotAttr = ''; // `slot="…"` of a host's child
+    this.model = null; // model:prop → data path of the owner
+    this.domKids = null; // ids of the DOM children the frame has (DOM parents only)
+    this.alive = true;
+    nodes[this.id] = this;
+  }
+
+  // ---- the batch being built ----------------------------------------------------
+
+  var batch = {
+    ops: [],
+    dirtyDom: [], // DOM parents whose child lists may have changed
+    forget: [],
+    created: [], // instances created in this batch (attached after the ops)
+    applied: [], // callbacks once the frame applied the batch
+  };
+  var dirtyInsts = [];
+  var scheduled = false;
+
+  function emit(op) {
+    batch.ops.push(op);
+  }
+
+  function markDom(v) {
+    if (v && v.alive && batch.dirtyDom.indexOf(v) < 0) batch.dirtyDom.push(v);
+  }
+
+  /** The DOM parent of an instance's top-level nodes. */
+  function hostDomParent(inst) {
+    var host = inst.__.host;
+    if (inst.__.virtual) return domParentOf(host);
+    return host;
+  }
+
+  /** The node whose DOM element holds `v`'s DOM nodes (null: `v` is not in the DOM). */
+  function domParentOf(v) {
+    var p = v.parent;
+    if (!p) return hostDomParent(v.owner);
+    if (p.comp) {
+      var s = slotFor(p.comp, v);
+      return s ? domParentOf(s) : null;
+    }
+    return p;
+  }
+
+  /** The slot of component `inst` that `light` (a child of its host) goes to. */
+  function slotFor(inst, light) {
+    var slots = inst.__.slots;
+    if (!slots || !slots.length) return null;
+    if (!inst.__.multipleSlots) return slots[0];
+    var name = light.slotAttr || '';
+    for (var i = 0; i < slots.length; i++) if (slots[i].slotName === name) return slots[i];
+    return null;
+  }
+
+  /** The host children assigned to slot placeholder `s`. */
+  function assigned(s) {
+    var inst = s.owner;
+    var out = [];
+    var light = inst.__.host.children;
+    for (var i = 0; i < light.length; i++) if (slotFor(inst, light[i]) === s) out.push(light[i]);
+    return out;
+  }
+
+  function flatten(v, out) {
+    if (v.slotName !== undefined) {
+      var a = assigned(v);
+      for (var i = 0; i < a.length; i++) flatten(a[i], out);
+    } else if (v.comp && v.comp.__.virtual) {
+      var r = v.comp.__.root;
+      for (var j = 0; j < r.length; j++) flatten(r[j], out);
+    } else {
+      out.push(v.id);
+    }
+    return out;
+  }
+
+  function domChildren(p) {
+    var list = p.comp ? p.comp.__.root || [] : p.children;
+    var out = [];
+    for (var i = 0; i < list.length; i++) flatten(list[i], out);
+    return out;
+  }
+
+  /** A list of nodes under `parent` (in `owner`'s template) changed. */
+  function listChanged(owner, parent) {
+    if (!parent) {
+      markDom(hostDomParent(owner));
+    } else if (parent.comp) {
+      var slots = parent.comp.__.slots || [];
+      for (var i = 0; i < slots.length; i++) markDom(domParentOf(slots[i]));
+    } else {
+      markDom(parent);
+    }
+  }
+
+  // ---- attributes ----------------------------------------------------------------
+
+  var EVENT = /^(capture-bind|capture-catch|mut-bind|bind|catch):?(.+)$/;
+  var CLASS_ATTRS = { 'hover-class': 1, 'placeholder-class': 1, 'indicator-class': 1, 'mask-class': 1 };
+
+  /** `width: 100rpx` in an inline style: 750rpx is the screen width, as in WXSS. */
+  function rpx(style) {
+    if (typeof style !== 'string' || style.indexOf('rpx') < 0) return style;
+    return style.replace(/(-?\d*\.?\d+)rpx\b/g, function (_, n) {
+      return +(Number(n) / 7.5).toFixed(4) + 'vw';
+    });
+  }
+
+  /** Class tokens as the owner's scope writes them (docs/bundle.md, "Styles"). */
+  function mapClass(owner, value) {
+    if (value === undefined || value === null || value === false) return '';
+    var tokens = String(value).split(/\s+/);
+    var c = owner.__;
+    var out = [];
+    for (var i = 0; i < tokens.length; i++) {
+      var t = tokens[i];
+      if (!t) continue;
+      if (!c.prefix) {
+        out.push(t);
+      } else if (c.external && om.hasOwn(c.external, t)) {
+        if (c.external[t]) out.push(c.external[t]);
+      } else {
+        out.push(c.prefix + '--' + t);
+        if (c.globalClass) out.push(t);
+      }
+    }
+    return out.join(' ');
+  }
+
+  function parseEvent(name) {
+    var wxs = false;
+    if (name.indexOf('$wxs:') === 0) {
+      wxs = true;
+      name = name.slice(5);
+    }
+    var m = EVENT.exec(name);
+    if (!m) return null;
+    var kind = m[1];
+    return {
+      type: m[2].toLowerCase(),
+      capture: kind.indexOf('capture') === 0,
+      catch: kind.indexOf('catch') >= 0,
+      mut: kind === 'mut-bind',
+      wxs: wxs,
+    };
+  }
+
+  function setDom(v, name, value) {
+    if (v.sent[name] === value) return;
+    if (value === undefined) delete v.sent[name];
+    else v.sent[name] = value;
+    emit([OP_ATTR, v.id, name, value]);
+  }
+
+  /** Applies rendered attributes to a node: DOM attributes, listeners, dataset, marks,
+   *  and for a component host its properties. */
+  function applyAttrs(v, raw, isHost) {
+    var attrs = raw.attrs || {};
+    var owner = v.owner;
+    var want = {};
+    var listeners = null;
+    var dataset = {};
+    var marks = null;
+    var props = isHost ? {} : null;
+    var classes = [];
+    var slot = '';
+    var nodeId = '';
+    var external = null;
+    var comp = v.comp;
+    for (var name in attrs) {
+      var value = attrs[name];
+      var ev = parseEvent(name);
+      if (ev) {
+        if (value === '' || value === null || value === undefined || value === false) continue;
+        listeners = listeners || {};
+        (listeners[ev.type] = listeners[ev.type] || []).push({ handler: value, capture: ev.capture, catch: ev.catch, mut: ev.mut, wxs: ev.wxs });
+        continue;
+      }
+      if (name.indexOf('data-') === 0) {
+        dataset[om.camel(name.slice(5).toLowerCase())] = value;
+        want[name] = value === undefined || value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+        continue;
+      }
+      if (name.indexOf('mark:') === 0) {
+        (marks = marks || {})[name.slice(5)] = value;
+        continue;
+      }
+      switch (name) {
+        case 'class':
+          classes = value === undefined || value === null ? [] : String(value).split(/\s+/).filter(Boolean);
+          want['class'] = mapClass(owner, value);
+          continue;
+        case 'style':
+          want.style = value === undefined || value === null ? '' : rpx(String(value));
+          continue;
+        case 'id':
+          nodeId = value === undefined || value === null ? '' : String(value);
+          want.id = nodeId;
+          continue;
+        case 'hidden':
+          want.hidden = !!value;
+          continue;
+        case 'slot':
+          slot = value === undefined || value === null ? '' : String(value);
+          continue;
+      }
+      if (isHost) {
+        var prop = om.camel(name);
+        if (comp && comp.__.def.properties[prop]) props[prop] = value;
+        else if (comp && comp.__.def.externalClasses.indexOf(name) >= 0) (external = external || {})[name] = mapClass(owner, value);
+        // Anything else on a custom component is not rendered, as on WeChat.
+        continue;
+      }
+      want[name] = CLASS_ATTRS[name] ? mapClass(owner, value) : value;
+    }
+    if (isHost && comp) {
+      // The component's own element carries its prefix, for `:host` rules.
+      want['class'] = (want['class'] ? want['class'] + ' ' : '') + comp.__.prefix;
+      if (comp.__.virtual) want = {};
+    }
+    // DOM attributes: set what changed, remove what is gone.
+    for (var k in v.sent) if (k !== '$on' && !om.hasOwn(want, k)) setDom(v, k, undefined);
+    for (var w in want) setDom(v, w, want[w]);
+    v.listeners = listeners;
+    var typeList = listeners ? Object.keys(listeners) : [];
+    // model:value needs what is typed even when nobody binds `input`.
+    if (raw.model && !isHost && typeList.indexOf('input') < 0) typeList.push('input');
+    var types = typeList.sort().join(' ');
+    if (types !== v.listened) {
+      v.listened = types;
+      if (!(isHost && comp && comp.__.virtual)) setDom(v, '$on', types ? types.split(' ') : undefined);
+    }
+    v.dataset = dataset;
+    v.marks = marks;
+    v.classes = classes;
+    v.nodeId = nodeId;
+    if (v.slotAttr !== slot) {
+      v.slotAttr = slot;
+      if (v.parent && v.parent.comp) listChanged(owner, v.parent);
+    }
+    v.model = raw.model ? parseModel(raw.model) : null;
+    v.raw = attrs;
+    if (isHost && comp) om.component.receive(comp, props, external, raw.generics, v.model);
+  }
+
+  function parseModel(model) {
+    var out = {};
+    for (var k in model) {
+      var m = /^\s*\{\{\s*([\s\S]*?)\s*\}\}\s*$/.exec(String(model[k]));
+      if (m) out[om.camel(k)] = m[1];
+    }
+    return out;
+  }
+
+  // ---- creating, patching, removing ---------------------------------------------
+
+  function isNode(raw) {
+    return raw !== null && typeof raw === 'object';
+  }
+
+  function create(owner, parent, raw) {
+    if (!isNode(raw)) {
+      var t = new VNode('#text', owner, parent);
+      t.text = raw === undefined || raw === null ? '' : String(raw);
+      emit([OP_TEXT, t.id, t.text]);
+      return t;
+    }
+    var tag = String(raw.tag);
+    var v = new VNode(tag, owner, parent);
+    v.key = raw.key;
+    if (tag === 'slot' && !owner.__.isPage) {
+      v.slotName = raw.attrs && raw.attrs.name !== undefined && raw.attrs.name !== null ? String(raw.attrs.name) : '';
+      return v;
+    }
+    var path = om.component.resolveTag(owner, tag);
+    if (path) {
+      var inst = om.component.create(path, v, owner, raw);
+      v.comp = inst;
+      batch.created.push(inst);
+      if (!inst.__.virtual) emit([OP_ELEMENT, v.id, tag, {}]);
+      applyAttrs(v, raw, true);
+      v.children = list(owner, v, [], raw.children || []);
+      om.component.firstRender(inst);
+      return v;
+    }
+    emit([OP_ELEMENT, v.id, tag, {}]);
+    applyAttrs(v, raw, false);
+    v.children = list(owner, v, [], raw.children || []);
+    markDom(v);
+    return v;
+  }
+
+  function patch(v, raw) {
+    if (v.tag === '#text') {
+      var text = raw === undefined || raw === null ? '' : String(raw);
+      if (text !== v.text) {
+        v.text = text;
+        emit([OP_SET_TEXT, v.id, text]);
+      }
+      return;
+    }
+    if (v.slotName !== undefined) {
+      var name = raw.attrs && raw.attrs.name !== undefined && raw.attrs.name !== null ? String(raw.attrs.name) : '';
+      if (name !== v.slotName) {
+        v.slotName = name;
+        listChanged(v.owner, v.parent);
+        listChanged(v.owner.__.host.owner, v.owner.__.host);
+      }
+      return;
+    }
+    applyAttrs(v, raw, !!v.comp);
+    v.children = list(v.owner, v, v.children, raw.children || []);
+  }
+
+  /** Removes `v` for good: its component instances detach, the frame forgets its nodes. */
+  function remove(v) {
+    if (!v.alive) return;
+    v.alive = false;
+    delete nodes[v.id];
+    if (v.comp) om.component.destroy(v.comp);
+    for (var i = 0; i < v.children.length; i++) remove(v.children[i]);
+    if (v.comp && v.comp.__.root) for (var j = 0; j < v.comp.__.root.length; j++) remove(v.comp.__.root[j]);
+    if (v.slotName === undefined && !(v.comp && v.comp.__.virtual)) batch.forget.push(v.id);
+  }
+
+  function sameKind(v, raw) {
+    if (!isNode(raw)) return v.tag === '#text';
+    return v.tag === String(raw.tag) && v.key === raw.key;
+  }
+
+  /** Reconciles `old` (nodes) with `raws` (render output) under `parent` of `owner`'s
+   *  template; returns the new list. */
+  function list(owner, parent, old, raws) {
+    var out = new Array(raws.length);
+    var byKey = null;
+    var i;
+    for (i = 0; i < old.length; i++) {
+      if (old[i].key !== undefined) (byKey = byKey || {})[old[i].tag + '\u0001' + old[i].key] = old[i];
+    }
+    var used = {};
+    var pos = 0; // the next unkeyed old node to consider
+    var changed = old.length !== raws.length;
+    for (i = 0; i < raws.length; i++) {
+      var raw = raws[i];
+      var v = null;
+      var key = isNode(raw) ? raw.key : undefined;
+      if (key !== undefined) {
+        var k = byKey && byKey[String(raw.tag) + '\u0001' + key];
+        if (k && !used[k.id]) v = k;
+      } else {
+        while (pos < old.length && (old[pos].key !== undefined || used[old[pos].id])) pos++;
+        if (pos < old.length && sameKind(old[pos], raw)) v = old[pos++];
+      }
+      if (v) {
+        used[v.id] = true;
+        patch(v, raw);
+      } else {
+        v = create(owner, parent, raw);
+      }
+      if (old[i] !== v) changed = true;
+      out[i] = v;
+    }
+    for (i = 0; i < old.length; i++) if (!used[old[i].id]) remove(old[i]);
+    if (changed) listChanged(owner, parent);
+    return out;
+  }
+
+  // ---- rendering and flushing ---------------------------------------------------
+
+  /** Renders `inst`'s template with its data and reconciles the result. */
+  function render(inst) {
+    var c = inst.__;
+    var out;
+    try {
+      out = c.render ? c.render(c.renderData()) : [];
+    } catch (e) {
+      om.reportError(e, 'render ' + c.is);
+      out = c.root || [];
+      return;
+    }
+    var before = c.slots;
+    c.root = list(inst, null, c.root || [], out || []);
+    c.slots = [];
+    collectSlots(c.root, c.slots);
+    if (!sameList(before, c.slots)) {
+      // Slots came or went: where the host's children go may have changed.
+      var light = c.host.children;
+      for (var i = 0; i < light.length; i++) markDom(domParentOf(light[i]) || c.host);
+      if (before) for (var j = 0; j < before.length; j++) if (before[j].alive) markDom(domParentOf(before[j]));
+    }
+  }
+
+  function sameList(a, b) {
+    if (!a || a.length !== b.length) return !a && !b.length;
+    for (var i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  }
+
+  function collectSlots(list, out) {
+    for (var i = 0; i < list.length; i++) {
+      var v = list[i];
+      if (v.slotName !== undefined) out.push(v);
+      else if (!v.comp) collectSlots(v.children, out);
+      else collectSlots(v.children, out); // a host's children are still this template's
+    }
+  }
+
+  function schedule() {
+    if (scheduled) return;
+    scheduled = true;
+    om.nextTick(flush);
+  }
+
+  /** Renders every instance that changed, then sends one batch of operations. */
+  function flush() {
+    scheduled = false;
+    var guard = 0;
+    while (dirtyInsts.length) {
+      if (++guard > 10000) {
+        om.error('render loop: setData keeps being called while rendering');
+        dirtyInsts = [];
+        break;
+      }
+      dirtyInsts.sort(function (a, b) {
+        return a.__.depth - b.__.depth;
+      });
+      var inst = dirtyInsts.shift();
+      inst.__.dirty = false;
+      if (inst.__.alive && inst.__.rendered) render(inst);
+    }
+    send();
+  }
+
+  function send() {
+    var b = batch;
+    batch = { ops: [], dirtyDom: [], forget: [], created: [], applied: [] };
+    for (var i = 0; i < b.dirtyDom.length; i++) {
+      var p = b.dirtyDom[i];
+      if (!p.alive) continue;
+      var kids = domChildren(p);
+      if (p.domKids && sameIds(p.domKids, kids)) continue;
+      if (!p.domKids && !kids.length) {
+        p.domKids = kids;
+        continue;
+      }
+      p.domKids = kids;
+      b.ops.push([OP_CHILDREN, p.id, kids]);
+    }
+    for (var f = 0; f < b.forget.length; f++) b.ops.push([OP_FORGET, b.forget[f]]);
+    // Components made in this batch are attached once they are in the tree.
+    var created = b.created;
+    var readyList = [];
+    for (var c = 0; c < created.length; c++) {
+      if (created[c].__.alive) {
+        om.component.attached(created[c]);
+        readyList.push(created[c]);
+      }
+    }
+    if (!b.ops.length && !b.applied.length && !readyList.length) return;
+    om.bridge.ops(b.ops, function () {
+      // `ready` once laid out: children before their parents.
+      for (var r = readyList.length - 1; r >= 0; r--) if (readyList[r].__.alive) om.component.ready(readyList[r]);
+      for (var a = 0; a < b.applied.length; a++) om.guard(b.applied[a], null, [], 'after render');
+    });
+  }
+
+  function sameIds(a, b) {
+    if (a.length !== b.length) return false;
+    for (var i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  }
+
+  om.tree = {
+    VNode: VNode,
+    node: function (id) {
+      return nodes[id];
+    },
+    /** A node of the frame's making (a page's root): the frame created it with op 7. */
+    root: function (owner) {
+      var v = new VNode('page', owner, null);
+      return v;
+    },
+    invalidate: function (inst) {
+      if (inst.__.dirty) return;
+      inst.__.dirty = true;
+      dirtyInsts.push(inst);
+      schedule();
+    },
+    /** Runs `fn` once the frame has applied the next batch (setData callbacks). */
+    afterApplied: function (fn) {
+      batch.applied.push(fn);
+      schedule();
+    },
+    render: render,
+    emit: emit,
+    markDom: markDom,
+    remove: remove,
+    flush: flush,
+    schedule: schedule,
+    domParentOf: domParentOf,
+    mapClass: mapClass,
+    rpx: rpx,
+  };
+})(__om);

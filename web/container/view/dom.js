@@ -1,0 +1,161 @@
+// Applies the worker's DOM operations (docs/container.md, "The view: DOM operations").
+// Every node the worker made is kept by id; elements are `wx-<tag>`, built-in ones
+// (custom elements with setProp) take attribute values as properties.
+'use strict';
+
+(function (om) {
+  var nodes = {}; // id → Node (element, text, or a page's shadow root)
+  var DIRECT = { class: 1, style: 1, id: 1, hidden: 1, slot: 1 };
+
+  function camel(name) {
+    return name.replace(/-([a-z])/g, function (_, c) {
+      return c.toUpperCase();
+    });
+  }
+
+  function create(id, tag) {
+    var el = document.createElement('wx-' + tag);
+    el.__id = id;
+    nodes[id] = el;
+    return el;
+  }
+
+  function setAttr(el, name, value) {
+    if (name === '$on') {
+      el.__on = value ? value.slice() : null;
+      return;
+    }
+    if (DIRECT[name] || name.indexOf('data-') === 0) {
+      if (name === 'hidden') {
+        el.hidden = !!value;
+      } else if (value === undefined || value === null) {
+        el.removeAttribute(name);
+      } else {
+        el.setAttribute(name, String(value));
+      }
+      return;
+    }
+    if (typeof el.setProp === 'function') {
+      try {
+        el.setProp(camel(name), value);
+      } catch (e) {
+        console.error('[openmini] ' + el.localName + '.setProp(' + name + '): ' + (e && e.stack || e));
+      }
+      return;
+    }
+    // An element the platform has no component for: plain attributes.
+    if (value === undefined || value === null || value === false) el.removeAttribute(name);
+    else if (typeof value !== 'object' && /^[a-zA-Z_:][-\w:.]*$/.test(name)) el.setAttribute(name, value === true ? '' : String(value));
+  }
+
+  function isOurs(n) {
+    return n.__id !== undefined;
+  }
+
+  /** Makes `parent`'s runtime children exactly `ids`, in order, moving as little as
+   *  possible; nodes a built-in component made itself are left where they are. */
+  function setChildren(parent, ids) {
+    var host = parent.childHost || parent;
+    var want = [];
+    var keep = new Set();
+    for (var i = 0; i < ids.length; i++) {
+      var n = nodes[ids[i]];
+      if (n) {
+        want.push(n);
+        keep.add(n);
+      }
+    }
+    var c = host.firstChild;
+    while (c) {
+      var next = c.nextSibling;
+      if (isOurs(c) && !keep.has(c)) host.removeChild(c);
+      c = next;
+    }
+    var ref = firstOurs(host.firstChild);
+    for (var j = 0; j < want.length; j++) {
+      var node = want[j];
+      if (node === ref) {
+        ref = firstOurs(ref.nextSibling);
+        continue;
+      }
+      host.insertBefore(node, ref);
+    }
+    if (typeof parent.childrenChanged === 'function') parent.childrenChanged();
+  }
+
+  function firstOurs(n) {
+    while (n && !isOurs(n)) n = n.nextSibling;
+    return n;
+  }
+
+  function forget(id) {
+    var n = nodes[id];
+    if (!n) return;
+    delete nodes[id];
+    if (n.parentNode) n.parentNode.removeChild(n);
+    if (typeof n.destroy === 'function') {
+      try {
+        n.destroy();
+      } catch (_) {}
+    }
+  }
+
+  /** Applies one batch. Page operations go to the page manager. */
+  function apply(ops) {
+    for (var i = 0; i < ops.length; i++) {
+      var op = ops[i];
+      switch (op[0]) {
+        case 1:
+          var el = create(op[1], op[2]);
+          var attrs = op[3];
+          for (var k in attrs) setAttr(el, k, attrs[k]);
+          break;
+        case 2:
+          var t = document.createTextNode(op[2]);
+          t.__id = op[1];
+          nodes[op[1]] = t;
+          break;
+        case 3:
+          var target = nodes[op[1]];
+          if (target && target.nodeType === 1) setAttr(target, op[2], op[3]);
+          break;
+        case 4:
+          var tn = nodes[op[1]];
+          if (tn) tn.data = op[2];
+          break;
+        case 5:
+          var p = nodes[op[1]];
+          if (p) setChildren(p, op[2]);
+          break;
+        case 6:
+          forget(op[1]);
+          break;
+        case 7:
+          nodes[op[2]] = om.pages.create(op[1], op[2], op[3], op[4]);
+          break;
+        case 8:
+          om.pages.action(op[1], op[2], op[3] || {});
+          break;
+      }
+    }
+  }
+
+  om.dom = {
+    apply: apply,
+    node: function (id) {
+      return nodes[id];
+    },
+    /** The id of the runtime node nearest to `n` (itself or an ancestor, across the
+     *  shadow roots of built-in components). */
+    idOf: function (n) {
+      while (n) {
+        if (n.__id !== undefined && n.nodeType === 1) return n.__id;
+        n = n.parentNode || n.host;
+      }
+      return undefined;
+    },
+    forgetPage: function (root) {
+      for (var id in nodes) if (nodes[id] === root) delete nodes[id];
+    },
+  };
+})((window.__om = window.__om || {}));

@@ -1,0 +1,193 @@
+// The frame's start: loads the built-in components, waits for the host's `launch`,
+// starts the logic worker and routes messages among host, frame and worker
+// (docs/container.md, "Starting a mini program" and "Messages").
+'use strict';
+
+(function (om) {
+  // The platform's origin, from this script's own address (the frame's is opaque).
+  var self = document.currentScript.src;
+  om.containerBase = self.slice(0, self.indexOf('/container/') + '/container/'.length);
+  om.origin = om.containerBase.slice(0, -'/container/'.length);
+
+  // Built-in components, in this order (components/base.js is in frame.html).
+  var COMPONENTS = [
+    'view', 'text', 'image', 'button', 'input', 'textarea', 'checkbox', 'radio', 'switch', 'slider', 'picker',
+    'picker-view', 'form', 'label', 'navigator', 'scroll-view', 'swiper', 'movable', 'icon', 'progress',
+    'rich-text', 'web-view', 'cover', 'video', 'canvas',
+  ];
+
+  var worker = null;
+  var queue = []; // messages for the worker before it exists
+  var hostCalls = {}; // our call id → the worker's call id
+  var nextHostCall = 1;
+
+  om.toWorker = function (m) {
+    if (worker) worker.postMessage(m);
+    else queue.push(m);
+  };
+
+  function toHost(m) {
+    parent.postMessage(m, '*');
+  }
+
+  /** APIs the frame performs itself: name → function(args) → result or Promise. */
+  om.frameApis = om.frameApis || {};
+
+  function reply(id, ok, res) {
+    if (ok) om.toWorker({ t: 'reply', id: id, ok: true, res: res });
+    else om.toWorker({ t: 'reply', id: id, ok: false, errMsg: res && res.errMsg ? res.errMsg : String(res) });
+  }
+
+  /** A call from the worker: here, or on to the host. */
+  function call(m) {
+    var fn = om.frameApis[m.name];
+    if (fn) {
+      var r;
+      try {
+        r = fn(m.args || {});
+      } catch (e) {
+        reply(m.id, false, e);
+        return;
+      }
+      Promise.resolve(r).then(
+        function (res) {
+          reply(m.id, true, res);
+        },
+        function (e) {
+          reply(m.id, false, e);
+        }
+      );
+      return;
+    }
+    hostCall(m.name, m.args).then(
+      function (res) {
+        reply(m.id, true, res);
+      },
+      function (e) {
+        reply(m.id, false, e);
+      }
+    );
+  }
+
+  /** Calls an API the host performs (components use this too). */
+  function hostCall(name, args) {
+    var id = nextHostCall++;
+    return new Promise(function (resolve, reject) {
+      hostCalls[id] = { resolve: resolve, reject: reject };
+      toHost({ t: 'call', id: id, name: name, args: args || {} });
+    });
+  }
+  om.hostCall = hostCall;
+
+  function fromWorker(e) {
+    var m = e.data;
+    if (!m) return;
+    switch (m.t) {
+      case 'ops':
+        try {
+          om.dom.apply(m.ops);
+        } catch (err) {
+          console.error('[openmini] applying ops: ' + (err && err.stack || err));
+        }
+        // `applied` once the page's styles are in, so onReady sees the real layout.
+        var page = om.pages.current();
+        (page ? page.ready : Promise.resolve()).then(function () {
+          worker.postMessage({ t: 'applied', seq: m.seq });
+        });
+        break;
+      case 'call':
+        call(m);
+        break;
+      case 'worker-ready':
+        break;
+    }
+  }
+
+  function loadComponents(done) {
+    var left = COMPONENTS.length;
+    if (!left) return done();
+    COMPONENTS.forEach(function (name) {
+      var s = document.createElement('script');
+      s.src = om.containerBase + 'components/' + name + '.js';
+      s.async = false;
+      s.onload = s.onerror = function () {
+        if (--left === 0) done();
+      };
+      document.head.appendChild(s);
+    });
+  }
+
+  function start(m) {
+    om.env = m;
+    var blob = new Blob(['self.__omContainer=' + JSON.stringify(om.containerBase) + ';importScripts(self.__omContainer+"logic/boot.js");'], { type: 'text/javascript' });
+    worker = new Worker(URL.createObjectURL(blob));
+    worker.onmessage = fromWorker;
+    worker.onerror = function (e) {
+      console.error('[openmini] logic layer: ' + e.message);
+      toHost({ t: 'error', message: String(e.message) });
+    };
+    worker.postMessage(m);
+    queue.forEach(function (q) {
+      worker.postMessage(q);
+    });
+    queue = [];
+  }
+
+  window.addEventListener('message', function (e) {
+    if (e.source !== parent) return;
+    var m = e.data;
+    if (!m || typeof m !== 'object') return;
+    switch (m.t) {
+      case 'launch':
+        if (!worker) {
+          var launch = {
+            t: 'launch',
+            appid: m.appid,
+            base: m.base,
+            version: m.version,
+            manifest: m.manifest,
+            launch: m.launch || {},
+            system: m.system || {},
+            storage: m.storage || {},
+            menuRect: m.menuRect || null,
+          };
+          om.env = launch;
+          loadComponents(function () {
+            start(launch);
+          });
+        }
+        break;
+      case 'reply': {
+        var c = hostCalls[m.id];
+        if (!c) return;
+        delete hostCalls[m.id];
+        if (m.ok) c.resolve(m.res);
+        else c.reject({ errMsg: m.errMsg || 'fail' });
+        break;
+      }
+      case 'appEvent':
+        if (om.onAppEvent) om.onAppEvent(m);
+        om.toWorker({ t: 'appEvent', name: m.name, options: m.options });
+        break;
+    }
+  });
+
+  // The built-in components' hooks (components/base.js).
+  window.__wx = window.__wx || {};
+  window.__wx.emit = function (el, type, detail) {
+    om.emitFromComponent(el, type, detail);
+  };
+  window.__wx.call = function (name, args) {
+    var fn = om.frameApis[name];
+    if (fn) return Promise.resolve().then(function () {
+      return fn(args || {});
+    });
+    return hostCall(name, args);
+  };
+
+  window.addEventListener('resize', function () {
+    om.toWorker({ t: 'appEvent', name: 'resize', size: { windowWidth: innerWidth, windowHeight: innerHeight } });
+  });
+
+  toHost({ t: 'ready' });
+})((window.__om = window.__om || {}));
