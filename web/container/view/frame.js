@@ -69,9 +69,23 @@
     );
   }
 
+  // The user's last real tap in this frame: calls that must follow a tap carry how long
+  // ago it was (docs/container.md, "Host calls"); the worker cannot fake it.
+  var lastTap = 0;
+  document.addEventListener(
+    'pointerup',
+    function (e) {
+      if (e.isTrusted) lastTap = performance.now();
+    },
+    true
+  );
+
   /** Calls an API the host performs (components use this too). */
   function hostCall(name, args) {
     var id = nextHostCall++;
+    args = args && typeof args === 'object' ? Object.assign({}, args) : {};
+    delete args.tapAt;
+    if (lastTap) args.tapAt = Math.round(performance.now() - lastTap);
     return new Promise(function (resolve, reject) {
       hostCalls[id] = { resolve: resolve, reject: reject };
       toHost({ t: 'call', id: id, name: name, args: args || {} });
