@@ -197,7 +197,11 @@
   }
 
   function show(page, animation) {
-    om.tree.emit([8, page.__.id, 'show', { animation: animation || 'none' }]);
+    // The frame draws the back button and keeps pages from the stack it is told.
+    var ids = stack.map(function (p) {
+      return p.__.id;
+    });
+    om.tree.emit([8, page.__.id, 'show', { animation: animation || 'none', stack: ids }]);
     om.tree.schedule();
   }
 

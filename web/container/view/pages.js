@@ -165,8 +165,8 @@
     }
     if (what === 'show') {
       var prev = pages[currentId];
-      if (order.indexOf(id) < 0) order.push(id);
-      if (extra.animation === 'pop') order = order.slice(0, order.indexOf(id) + 1);
+      if (Array.isArray(extra.stack)) order = extra.stack.slice();
+      else if (order.indexOf(id) < 0) order.push(id);
       currentId = id;
       page.ready.then(function () {
         if (currentId !== id) return;
