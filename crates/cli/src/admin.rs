@@ -74,6 +74,33 @@ pub enum AppCmd {
         #[arg(long, default_value_t = 20)]
         limit: i64,
     },
+    /// Build a mini program's folder and deploy it as the app's next version, current
+    /// at once (refused on any compile error).
+    Deploy {
+        #[arg(long)]
+        app: String,
+        /// The mini program's folder (or its project, with project.config.json).
+        dir: std::path::PathBuf,
+    },
+    /// The app's deployed versions, newest first (* marks the current one).
+    Versions {
+        #[arg(long)]
+        app: String,
+    },
+    /// The origins the app may reach through the platform's proxy (wx.request,
+    /// uploadFile, downloadFile). With no flag: print them. A flag replaces that list
+    /// (with no value: empties it). https only, except http://127.0.0.1, localhost and
+    /// [::1] for development; at most 200 each.
+    Domains {
+        #[arg(long)]
+        app: String,
+        #[arg(long, num_args = 0.., value_name = "ORIGIN")]
+        request: Option<Vec<String>>,
+        #[arg(long, num_args = 0.., value_name = "ORIGIN")]
+        upload: Option<Vec<String>>,
+        #[arg(long, num_args = 0.., value_name = "ORIGIN")]
+        download: Option<Vec<String>>,
+    },
     /// Add synthetic users for load tests: logged in to the app and, unless --no-add,
     /// with it in "My mini programs". Marked synthetic (country code 0).
     #[command(name = "seed-users")]
@@ -122,13 +149,13 @@ fn parse_kind(s: &str) -> Result<AppKind, String> {
     AppKind::parse(s).ok_or_else(|| "one of miniprogram, service, subscription, website, mobile".into())
 }
 
-async fn platform(store: &StoreArgs) -> anyhow::Result<Platform> {
+pub(crate) async fn platform(store: &StoreArgs) -> anyhow::Result<Platform> {
     let cfg = store.config(None, None)?;
     open_platform(&cfg, Arc::new(SystemClock)).await
 }
 
 /// Prints `v` as JSON, or `text` for people.
-fn out(store: &StoreArgs, v: Value, text: String) {
+pub(crate) fn out(store: &StoreArgs, v: Value, text: String) {
     if store.json {
         println!("{v}");
     } else {
@@ -136,7 +163,7 @@ fn out(store: &StoreArgs, v: Value, text: String) {
     }
 }
 
-fn api(e: openmini_core::ApiError) -> anyhow::Error {
+pub(crate) fn api(e: openmini_core::ApiError) -> anyhow::Error {
     anyhow::anyhow!("{} (errcode {})", e.errmsg(), e.code.errcode())
 }
 
@@ -167,8 +194,16 @@ pub async fn open_account(cmd: OpenAccountCmd, store: &StoreArgs) -> anyhow::Res
 }
 
 pub async fn app(cmd: AppCmd, store: &StoreArgs) -> anyhow::Result<()> {
+    // Package commands open the store themselves (deploy builds before it writes).
+    match cmd {
+        AppCmd::Deploy { app, dir } => return crate::packages::deploy(store, &app, &dir).await,
+        AppCmd::Versions { app } => return crate::packages::versions(store, &app).await,
+        AppCmd::Domains { app, request, upload, download } => return crate::packages::domains(store, &app, request, upload, download).await,
+        _ => {}
+    }
     let p = platform(store).await?;
     match cmd {
+        AppCmd::Deploy { .. } | AppCmd::Versions { .. } | AppCmd::Domains { .. } => {}
         AppCmd::Create { subject, kind, name, open_account } => {
             let (app, secret) =
                 p.identity.create_app(subject, kind, &name, open_account.as_deref()).await.map_err(api)?;
@@ -324,23 +359,34 @@ pub async fn serve(cfg: Config) -> anyhow::Result<()> {
     telemetry::init_logs(&cfg);
     tracing::info!(config = ?cfg, "starting openmini");
     let platform = open_platform(&cfg, Arc::new(SystemClock)).await?;
+    let mut demo = None;
     if cfg.seed_demo {
-        if let Some(demo) = seed::seed_if_empty(&platform.identity, &cfg.data).await? {
-            print_demo(&cfg, &demo);
-        }
+        demo = seed::seed_if_empty(&platform.identity, &cfg.data).await?;
     } else {
         seed::ensure_web_shell(&platform.identity).await?;
     }
     let listener = tokio::net::TcpListener::bind(&cfg.addr).await?;
     let addr = listener.local_addr()?;
+    if let Some(demo) = &demo {
+        // The demo mini program calls this server: its origin is known once bound.
+        let appid = demo["apps"].as_array().into_iter().flatten().find(|a| a["kind"] == "miniprogram").and_then(|a| a["appid"].as_str());
+        let deployed = match appid {
+            Some(appid) => {
+                let objects = openmini_store::LocalFiles::new(cfg.packages_dir());
+                seed::deploy_demo(&platform.db, &objects, &platform.identity, appid, &seed::own_origins(&cfg, addr)).await.map(|v| (appid, v))
+            }
+            None => None,
+        };
+        print_demo(&cfg, demo, deployed);
+    }
     tracing::info!(%addr, database = if cfg.database().starts_with("postgres") { "postgres" } else { "sqlite" }, "listening");
-    println!("OpenMini is listening on http://{addr}  (open API, client API, /healthz, /metrics)");
+    println!("OpenMini is listening on http://{addr}  (web shell at /, open API, client API, /healthz, /metrics)");
     openmini_server::serve(cfg, platform, listener, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
 }
 
-fn print_demo(cfg: &Config, demo: &Value) {
+fn print_demo(cfg: &Config, demo: &Value, package: Option<(&str, openmini_core::container::store::PackageVersion)>) {
     let creds = cfg.data.join(seed::CREDENTIALS_FILE);
     println!("Seeded a demo into the empty store:");
     for a in demo["apps"].as_array().into_iter().flatten() {
@@ -350,6 +396,9 @@ fn print_demo(cfg: &Config, demo: &Value) {
         println!("  user {:<3} {} {}", u["id"], u["name"].as_str().unwrap_or(""), u["phone"].as_str().unwrap_or(""));
     }
     println!("App secrets are in {} (readable only by you).", creds.display());
+    if let Some((appid, v)) = package {
+        println!("Demo mini program deployed to {appid} (version {}); the web shell is at /.", v.version);
+    }
     println!("Try: openmini login-code --app <miniprogram appid> --user 1, then GET /sns/jscode2session.");
 }
 

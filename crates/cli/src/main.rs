@@ -1,6 +1,7 @@
 //! `openmini`: serve the platform, administer its store, benchmark it.
 
 mod admin;
+mod packages;
 
 /// `openmini build`: compile, print the problems, write the bundle if there are no errors.
 fn build(dir: &std::path::Path, out: &std::path::Path, max_main_bytes: u64, max_total_bytes: u64, json: bool) -> anyhow::Result<()> {

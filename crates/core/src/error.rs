@@ -98,6 +98,19 @@ error_codes! {
     InvalidCampaign = 45111, "invalid campaign id";
     /// Not a WeChat code: the request asked for something this platform does not offer.
     ApiNotFound = 48004, "api forbidden or not found";
+    /// OpenMini's own (container): the mini program has no deployed version to run.
+    NotDeployed = 85900, "no version deployed";
+    /// The proxy (`wx.request`, `uploadFile`, `downloadFile`): the URL's origin is not
+    /// among the app's allowed domains of that kind. WeChat's own wording.
+    UrlNotInDomainList = 85901, "url not in domain list";
+    /// The proxy: the developer's server did not answer within the timeout.
+    RequestTimeout = 85902, "request timeout";
+    /// The proxy: the developer's server could not be reached (DNS, refused, TLS).
+    RequestFailed = 85903, "request failed";
+    /// The proxy: the developer's server answered more than the configured limit.
+    ResponseTooLarge = 85904, "response too large";
+    /// `wx.scanCode` on the platform: the image holds no readable QR code.
+    NoCodeFound = 85905, "no QR code found";
 }
 
 /// An error as the open API reports it: a code and an optional detail appended to the

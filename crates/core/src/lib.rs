@@ -3,6 +3,7 @@
 //! module with no SQL or request in sight.
 
 pub mod clock;
+pub mod container;
 pub mod error;
 pub mod identity;
 pub mod keys;

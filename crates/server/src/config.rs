@@ -43,6 +43,42 @@ pub struct Config {
     pub identity: Policy,
     /// Messages: the weekly push allowance, pushes to developers' servers, campaigns.
     pub reach: Reach,
+    /// The origin browsers use to reach this server (`https://mini.example.com`), when
+    /// it is not what they send in `Host` (a proxy in front). The container frame's CSP
+    /// names it. `OPENMINI_PUBLIC_URL`. Default: the request's `Host`.
+    pub public_url: Option<String>,
+    /// Folder of deployed package files (by SHA-256). `OPENMINI_PACKAGES_DIR`.
+    /// Default `<data>/packages`.
+    pub packages_dir: Option<PathBuf>,
+    /// The network proxy of `wx.request`, `uploadFile` and `downloadFile`.
+    pub proxy: Proxy,
+}
+
+/// `[proxy]`: limits of the platform's network proxy for mini programs.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Proxy {
+    /// Longest a proxied request may take, in ms: the default, and the cap of the
+    /// `timeout` a mini program asks for (WeChat's default is 60 s).
+    pub timeout_ms: u64,
+    /// Largest body a mini program may send (`data`, an upload's file), in bytes.
+    pub max_request_bytes: usize,
+    /// Largest answer of a developer's server (a response, a download), in bytes.
+    pub max_response_bytes: usize,
+}
+
+impl Default for Proxy {
+    fn default() -> Self {
+        Proxy { timeout_ms: 60_000, max_request_bytes: 10 << 20, max_response_bytes: 10 << 20 }
+    }
+}
+
+impl Proxy {
+    /// The largest JSON body a proxy route reads: the payload base64-encoded (4/3) plus
+    /// room for the other fields.
+    pub fn body_limit(&self) -> usize {
+        self.max_request_bytes / 3 * 4 + 4 + (256 << 10)
+    }
 }
 
 /// `[reach]`: how messages reach users and developers' servers.
@@ -85,6 +121,9 @@ impl Default for Config {
             seed_demo: true,
             identity: Policy::default(),
             reach: Reach::default(),
+            public_url: None,
+            packages_dir: None,
+            proxy: Proxy::default(),
         }
     }
 }
@@ -103,7 +142,10 @@ pub struct Overrides {
 }
 
 /// The top-level fields, for picking our variables out of the environment.
-const FIELDS: &[&str] = &["addr", "data", "database_url", "db_connections", "body_limit", "log_format", "log", "seed_demo", "identity", "reach"];
+const FIELDS: &[&str] = &[
+    "addr", "data", "database_url", "db_connections", "body_limit", "log_format", "log", "seed_demo", "identity", "reach",
+    "public_url", "packages_dir", "proxy",
+];
 
 impl Config {
     /// Defaults < `file` (or `./openmini.toml` if present) < `OPENMINI_*` < `overrides`.
@@ -132,7 +174,18 @@ impl Config {
             cfg.reach.poll_ms >= 10 && cfg.reach.campaign_lease_ms >= 1_000 && (1..=100_000).contains(&cfg.reach.campaign_batch),
             "reach: poll_ms >= 10, campaign_lease_ms >= 1000, campaign_batch in 1..=100000"
         );
+        anyhow::ensure!(
+            cfg.proxy.timeout_ms >= 1 && cfg.proxy.max_request_bytes >= 1 && cfg.proxy.max_response_bytes >= 1,
+            "proxy: timeout_ms, max_request_bytes and max_response_bytes must be positive"
+        );
+        let mut cfg = cfg;
+        cfg.public_url = cfg.public_url.as_deref().filter(|u| !u.trim().is_empty()).map(public_origin).transpose()?;
         Ok(cfg)
+    }
+
+    /// Where deployed package files are kept.
+    pub fn packages_dir(&self) -> PathBuf {
+        self.packages_dir.clone().unwrap_or_else(|| self.data.join("packages"))
     }
 
     /// The database URL in force: the configured one, or SQLite in the data folder.
@@ -142,6 +195,16 @@ impl Config {
             _ => format!("sqlite://{}", self.data.join("openmini.db").display()),
         }
     }
+}
+
+/// `public_url` as an origin: `http(s)://host[:port]`, a trailing `/` dropped; empty
+/// means unset.
+fn public_origin(s: &str) -> anyhow::Result<String> {
+    let bad = || anyhow::anyhow!("public_url must be http(s)://host[:port] without a path, not {s:?}");
+    let url = url::Url::parse(s.trim()).map_err(|_| bad())?;
+    let plain = url.path() == "/" && url.query().is_none() && url.fragment().is_none() && url.username().is_empty() && url.password().is_none();
+    anyhow::ensure!(matches!(url.scheme(), "http" | "https") && plain, bad());
+    openmini_core::container::domains::origin(&url).ok_or_else(bad)
 }
 
 #[cfg(test)]
@@ -183,6 +246,17 @@ mod tests {
             assert!(Config::load(Some(Path::new("bad.toml")), &Overrides::default()).is_err());
             jail.create_file("zero.toml", "[identity]\ntoken_ttl_secs = 0")?;
             assert!(Config::load(Some(Path::new("zero.toml")), &Overrides::default()).is_err());
+            // The container's settings.
+            jail.create_file("pub.toml", "public_url = \"https://Mini.Example.com:443/\"\n[proxy]\ntimeout_ms = 5000")?;
+            jail.set_env("OPENMINI_PROXY__MAX_RESPONSE_BYTES", "1000");
+            let c = Config::load(Some(Path::new("pub.toml")), &Overrides::default()).map_err(|e| e.to_string())?;
+            assert_eq!(c.public_url.as_deref(), Some("https://mini.example.com"));
+            assert_eq!((c.proxy.timeout_ms, c.proxy.max_response_bytes, c.proxy.max_request_bytes), (5000, 1000, 10 << 20));
+            assert_eq!(c.packages_dir(), c.data.join("packages"));
+            for bad in ["public_url = \"https://x.com/path\"", "public_url = \"ftp://x.com\"", "[proxy]\ntimeout_ms = 0", "[proxy]\nretries = 1"] {
+                jail.create_file("bad2.toml", bad)?;
+                assert!(Config::load(Some(Path::new("bad2.toml")), &Overrides::default()).is_err(), "{bad}");
+            }
             Ok(())
         });
     }

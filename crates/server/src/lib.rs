@@ -1,15 +1,20 @@
-//! OpenMini's HTTP server: the WeChat-compatible open API, the client API, health and
+//! OpenMini's HTTP server: the WeChat-compatible open API, the client API, the deployed
+//! packages (`/pkg/`), the embedded web apps (host shell, container), health and
 //! metrics, on one port. Handlers are thin: they parse, call the domain
 //! (`openmini-core`), and write the answer; storage is `openmini-store`.
 
 pub mod client_api;
 pub mod config;
+pub mod content_type;
 pub mod delivery;
+pub mod deploy;
 pub mod live;
 pub mod open_api;
+pub mod pkg;
 pub mod seed;
 pub mod state;
 pub mod telemetry;
+pub mod web;
 
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
@@ -53,6 +58,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(open_api::router())
         .merge(client_api::router())
+        .merge(web::router())
+        .route("/pkg/{appid}/{version}/{*path}", get(pkg::file))
         .route("/healthz", get(|| async { ([("content-type", "application/json")], r#"{"status":"ok"}"#) }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(|| async { telemetry::metrics_handle().render() }))
@@ -62,8 +69,8 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Routing failures answer in the platform's JSON too.
-fn json_status(status: StatusCode, detail: &str) -> axum::response::Response {
+/// Routing failures (and missing files) answer in the platform's JSON too.
+pub(crate) fn json_status(status: StatusCode, detail: &str) -> axum::response::Response {
     let mut r = open_api::reply::Failure(ApiError::with(Code::ApiNotFound, detail)).into_response();
     *r.status_mut() = status;
     r

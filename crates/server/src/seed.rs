@@ -4,11 +4,24 @@
 //! host app; demo users. App secrets are written once to `demo-credentials.json` in the
 //! data folder (mode 0600), never to the log.
 
+use crate::config::Config;
+use crate::deploy;
+use openmini_core::container::domains;
+use openmini_core::container::package::is_bundle_path;
+use openmini_core::container::store::{DomainKind, PackageFiles, PackageVersion};
 use openmini_core::identity::{AppKind, HostApp, Identity};
+use openmini_store::Db;
 use serde_json::{json, Value};
 use std::path::Path;
 
 pub const CREDENTIALS_FILE: &str = "demo-credentials.json";
+
+/// The demo mini program's source (`examples/demo/`): read from disk in debug builds,
+/// embedded in release builds.
+#[derive(rust_embed::RustEmbed)]
+#[folder = "../../examples/demo/"]
+#[allow_missing = true]
+struct DemoSource;
 
 /// Every platform needs a host app to sign users in to: the built-in web shell is
 /// created once, whichever node starts first.
@@ -74,4 +87,63 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
     opts.open(path)?.write_all(bytes)
+}
+
+/// The origins a browser on this machine uses to reach a server listening on `addr`
+/// (and `public_url`): what the demo mini program may call through the proxy.
+pub fn own_origins(cfg: &Config, addr: std::net::SocketAddr) -> Vec<String> {
+    let mut out: Vec<String> = cfg.public_url.iter().cloned().collect();
+    let port = addr.port();
+    out.push(format!("http://127.0.0.1:{port}"));
+    out.push(format!("http://localhost:{port}"));
+    // Only origins the domain rules accept (plain http only to this machine).
+    out.retain(|o| domains::normalize_origin(o).is_ok());
+    out
+}
+
+/// Deploys the demo mini program as the next version of `appid`, allowed to call
+/// `origins` through the proxy. A missing or broken `examples/demo/` is a warning in
+/// the log, not a failure: `serve` goes on without a demo package.
+pub async fn deploy_demo(db: &Db, objects: &dyn PackageFiles, id: &Identity, appid: &str, origins: &[String]) -> Option<PackageVersion> {
+    match try_deploy_demo(db, objects, id, appid, origins).await {
+        Ok(v) => v,
+        Err(e) => {
+            tracing::warn!(error = %format!("{e:#}"), "the demo mini program was not deployed");
+            None
+        }
+    }
+}
+
+async fn try_deploy_demo(db: &Db, objects: &dyn PackageFiles, id: &Identity, appid: &str, origins: &[String]) -> anyhow::Result<Option<PackageVersion>> {
+    let names: Vec<String> = DemoSource::iter().map(|p| p.into_owned()).filter(|p| is_bundle_path(p)).collect();
+    if names.is_empty() {
+        tracing::warn!("examples/demo is empty in this build: no demo mini program to deploy");
+        return Ok(None);
+    }
+    // The compiler reads a folder: write the embedded source to a fresh one.
+    let dir = std::env::temp_dir().join(format!("openmini-demo-{}-{}", std::process::id(), hex::encode(openmini_core::keys::random_bytes::<6>())));
+    for name in &names {
+        if let Some(f) = DemoSource::get(name) {
+            let path = dir.join(name);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(&path, &f.data)?;
+        }
+    }
+    let src = dir.clone();
+    let bundle = tokio::task::spawn_blocking(move || deploy::build(&src, &mut |_, _| {})).await;
+    let _ = std::fs::remove_dir_all(&dir);
+    let bundle = bundle?;
+    if bundle.errors() > 0 {
+        let first = bundle.diagnostics.iter().find(|d| d.severity == openmini_compiler::diag::Severity::Error).map(|d| d.to_string()).unwrap_or_default();
+        tracing::warn!(errors = bundle.errors(), first = %first, "examples/demo does not build: no demo mini program deployed");
+        return Ok(None);
+    }
+    let app = id.app_param(Some(appid)).await?;
+    let v = deploy::deploy(db, objects, &app, &bundle, "seed", id.now()).await?;
+    let lists: Vec<_> = DomainKind::ALL.into_iter().map(|k| (k, origins.to_vec())).collect();
+    domains::set(db, app.id, &lists, id.now()).await?;
+    tracing::info!(appid, version = v.version, files = v.files, size = v.size, "deployed the demo mini program");
+    Ok(Some(v))
 }

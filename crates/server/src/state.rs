@@ -1,9 +1,10 @@
 //! What every handler shares.
 
 use crate::config::Config;
-use openmini_core::identity::Identity;
-use openmini_store::Db;
 use crate::live::Hub;
+use openmini_core::container::store::PackageFiles;
+use openmini_core::identity::Identity;
+use openmini_store::{Db, LocalFiles};
 use std::sync::Arc;
 use tokio::sync::Notify;
 
@@ -21,6 +22,11 @@ pub struct Shared {
     pub outbox_wake: Notify,
     /// For developers' servers: no redirects, a timeout per request.
     pub http: reqwest::Client,
+    /// For mini programs' `wx.request` and friends: no redirects followed, no cookies
+    /// kept, a timeout per request.
+    pub proxy: reqwest::Client,
+    /// The bytes of deployed packages.
+    pub packages: Arc<dyn PackageFiles>,
 }
 
 impl AppState {
@@ -31,7 +37,15 @@ impl AppState {
             .user_agent("OpenMini-Push/1")
             .build()
             .unwrap_or_default();
-        AppState(Arc::new(Shared { identity, db, config, hub: Hub::default(), outbox_wake: Notify::new(), http }))
+        // Not `unwrap_or_default`: the default client follows redirects. Building fails
+        // only when the TLS backend cannot start, and then nothing would work anyway.
+        let proxy = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(std::time::Duration::from_millis(config.proxy.timeout_ms))
+            .build()
+            .expect("the proxy's HTTP client (TLS backend) starts");
+        let packages = Arc::new(LocalFiles::new(config.packages_dir()));
+        AppState(Arc::new(Shared { identity, db, config, hub: Hub::default(), outbox_wake: Notify::new(), http, proxy, packages }))
     }
 }
 

@@ -12,6 +12,8 @@
 //! Every quota and single-use decision is one atomic conditional statement (or one
 //! short script), so several `serve` nodes on one PostgreSQL agree.
 
+mod container;
+mod files;
 mod hot;
 mod identity;
 mod load;
@@ -24,6 +26,7 @@ mod push;
 mod reach;
 mod sqlite;
 
+pub use files::LocalFiles;
 use openmini_core::identity::StoreError;
 
 pub type R<T> = std::result::Result<T, StoreError>;

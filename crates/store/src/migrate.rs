@@ -11,6 +11,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "customer_service", include_str!("../migrations/0004_customer_service.sql")),
     (5, "form_grants", include_str!("../migrations/0005_form_grants.sql")),
     (6, "reach_delivery", include_str!("../migrations/0006_reach_delivery.sql")),
+    (7, "container", include_str!("../migrations/0007_container.sql")),
 ];
 
 const LOCK_ID: i64 = 0x6f70_656e_6d69; // "openmi"

@@ -179,6 +179,8 @@
         applyNav(page);
         applyTabBar(page);
         document.documentElement.dataset.route = page.config.route;
+        // The host hides its loading state (and `bench container` stops its clock).
+        parent.postMessage({ t: 'shown', route: page.config.route }, '*');
       });
     }
   }

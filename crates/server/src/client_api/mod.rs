@@ -3,7 +3,10 @@
 //! same table, with 400/401/403/404/429/503 as fits.
 
 mod auth;
+mod container;
 mod inbox;
+mod proxy;
+mod scan;
 mod subscriptions;
 
 use crate::open_api::reply::{json, rid};
@@ -46,6 +49,12 @@ pub fn router() -> Router<AppState> {
         .route("/client/v1/my-apps", get(inbox::my_apps))
         .route("/client/v1/my-apps/{appid}", post(inbox::add_my_app).delete(inbox::remove_my_app))
         .route("/client/v1/apps/{appid}/push", post(inbox::push_switch))
+        .route("/client/v1/apps/{appid}/package", get(container::package))
+        .route("/client/v1/apps/{appid}/events", post(container::events))
+        .route("/client/v1/apps/{appid}/request", post(proxy::request))
+        .route("/client/v1/apps/{appid}/upload", post(proxy::upload))
+        .route("/client/v1/apps/{appid}/download", post(proxy::download))
+        .route("/client/v1/scan", post(scan::scan))
 }
 
 /// A client-API error.
@@ -77,8 +86,11 @@ fn status_of(code: Code) -> StatusCode {
             StatusCode::UNAUTHORIZED
         }
         Code::HighRiskUser | Code::ApiUnauthorized => StatusCode::FORBIDDEN,
-        Code::InvalidAppid | Code::ApiNotFound => StatusCode::NOT_FOUND,
+        Code::InvalidAppid | Code::ApiNotFound | Code::NotDeployed => StatusCode::NOT_FOUND,
         Code::MinuteQuota | Code::DailyQuota => StatusCode::TOO_MANY_REQUESTS,
+        Code::UrlNotInDomainList => StatusCode::FORBIDDEN,
+        Code::RequestTimeout => StatusCode::GATEWAY_TIMEOUT,
+        Code::RequestFailed | Code::ResponseTooLarge => StatusCode::BAD_GATEWAY,
         _ => StatusCode::BAD_REQUEST,
     }
 }
@@ -101,14 +113,15 @@ impl<T: serde::de::DeserializeOwned> axum::extract::FromRequest<AppState> for Bo
     type Rejection = ClientError;
 
     async fn from_request(req: axum::extract::Request, state: &AppState) -> Result<Self, ClientError> {
-        let bytes = axum::body::to_bytes(req.into_body(), state.config.body_limit)
-            .await
-            .map_err(|_| ApiError::with(Code::DataFormat, "body too large"))?;
-        let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) { b"{}" } else { &bytes };
-        serde_json::from_slice(bytes)
-            .map(Body)
-            .map_err(|e| ClientError(ApiError::with(Code::DataFormat, e.to_string())))
+        read_json(req, state.config.body_limit).await.map(Body)
     }
+}
+
+/// A JSON body of at most `limit` bytes (empty counts as `{}`), parse failures as 47001.
+pub(crate) async fn read_json<T: serde::de::DeserializeOwned>(req: axum::extract::Request, limit: usize) -> Result<T, ClientError> {
+    let bytes = axum::body::to_bytes(req.into_body(), limit).await.map_err(|_| ApiError::with(Code::DataFormat, "body too large"))?;
+    let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) { b"{}" } else { &bytes };
+    serde_json::from_slice(bytes).map_err(|e| ClientError(ApiError::with(Code::DataFormat, e.to_string())))
 }
 
 #[derive(Deserialize)]

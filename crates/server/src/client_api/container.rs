@@ -1,0 +1,40 @@
+//! The container's calls about the app itself: which package version to run, and the
+//! analytics it reports (`wx.reportEvent`, opens with their scene).
+
+use super::auth::ClientUser;
+use super::{Body, ClientReply};
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::Json;
+use openmini_core::container::store::EventStore;
+use openmini_core::container::{events, package};
+use openmini_core::{ApiError, Code};
+use serde_json::{json, Value};
+
+/// `GET /client/v1/apps/{appid}/package`: the version this user runs, with its manifest.
+pub async fn package(State(s): State<AppState>, _u: ClientUser, Path(appid): Path<String>) -> ClientReply {
+    let app = s.identity.app_param(Some(&appid)).await?;
+    let v = package::current(&s.db, &app).await?;
+    let missing = || ApiError::with(Code::SystemBusy, "the package's manifest is missing from storage");
+    let bytes = s.packages.get(&v.manifest_sha256).await?.ok_or_else(missing)?;
+    let manifest: Value = serde_json::from_slice(&bytes).map_err(|_| missing())?;
+    Ok(Json(json!({
+        "appid": app.appid,
+        "name": app.name,
+        "version": v.version,
+        "base": package::base(&app.appid, v.version),
+        "manifest": manifest,
+    })))
+}
+
+/// `POST /client/v1/apps/{appid}/events`: a batch of events and/or an open, checked
+/// whole before any is stored.
+pub async fn events(State(s): State<AppState>, u: ClientUser, Path(appid): Path<String>, Body(b): Body<Value>) -> ClientReply {
+    let app = s.identity.app_param(Some(&appid)).await?;
+    let batch = events::check_report(&b)?;
+    s.db.record_events(app.id, u.session.user_id, &batch, s.identity.now()).await?;
+    for e in &batch {
+        metrics::counter!("openmini_app_events_total", "kind" => e.kind).increment(1);
+    }
+    Ok(Json(json!({ "ok": true, "recorded": batch.len() })))
+}
