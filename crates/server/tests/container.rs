@@ -217,6 +217,22 @@ async fn the_package_endpoint_names_the_current_version() {
     assert_eq!(r.json()["errcode"], 40013);
 }
 
+#[tokio::test]
+async fn the_catalogue_lists_what_users_can_open() {
+    let w = world().await;
+    assert_eq!(w.get("/client/v1/apps").await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(w.call("GET", "/client/v1/apps", Body::empty()).await.json()["apps"], serde_json::json!([]));
+    w.deploy(w.app_id, &bundle("v1")).await;
+    let all = w.call("GET", "/client/v1/apps", Body::empty()).await.json();
+    assert_eq!(all["apps"], serde_json::json!([{"appid": w.appid, "name": "Mini", "version": 1}]));
+    assert_eq!(w.call("GET", "/client/v1/apps?q=mIn", Body::empty()).await.json()["apps"].as_array().unwrap().len(), 1);
+    assert_eq!(w.call("GET", "/client/v1/apps?q=zzz", Body::empty()).await.json()["apps"], serde_json::json!([]));
+    for bad in ["/client/v1/apps?limit=x", &format!("/client/v1/apps?q={}", "长".repeat(65))] {
+        let r = w.call("GET", bad, Body::empty()).await;
+        assert_eq!((r.status, r.json()["errcode"].as_i64()), (StatusCode::BAD_REQUEST, Some(40097)), "{bad}");
+    }
+}
+
 const CSP_FOR: &str = "default-src 'none'; script-src {O}/container/ {O}/pkg/{A}/; worker-src blob:; connect-src {O}/pkg/{A}/; \
 style-src 'unsafe-inline' {O}/container/ {O}/pkg/{A}/; img-src * data: blob:; media-src * data: blob:; font-src {O}/container/ data:; \
 frame-src 'none'; form-action 'none'; base-uri 'none'; sandbox allow-scripts";

@@ -124,6 +124,20 @@ impl PackageStore for Db {
             .collect()
     }
 
+    async fn deployed_apps(&self, query: &str, limit: i64) -> R<Vec<DeployedApp>> {
+        // LIKE's wildcards in the query are matched as themselves.
+        let pattern = format!("%{}%", query.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        self.rows(
+            "SELECT a.appid, a.name, c.version FROM package_current c JOIN apps a ON a.id = c.app_id \
+             WHERE $1 = '' OR lower(a.name) LIKE $2 ESCAPE '\\' OR a.appid = $1 ORDER BY a.name, a.appid LIMIT $3",
+            vec![query.into(), pattern.into(), limit.into()],
+        )
+        .await?
+        .iter()
+        .map(|r| Ok(DeployedApp { appid: r.text(0)?, name: r.text(1)?, version: r.int(2)? }))
+        .collect()
+    }
+
     async fn version(&self, app_id: i64, number: i64) -> R<Option<PackageVersion>> {
         self.row(concat!("SELECT ", version_cols!(), " FROM package_versions v WHERE v.app_id = $1 AND v.version = $2"), vec![app_id.into(), number.into()])
             .await?

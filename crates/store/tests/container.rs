@@ -82,6 +82,30 @@ both!(versions_files_and_rollback, |c: Ctx| async move {
     assert_eq!(package::deploy(store, &files, &other, &b1, "test", c.id.now()).await.unwrap().version, 1);
 });
 
+both!(the_catalogue_lists_deployed_apps_by_name, |c: Ctx| async move {
+    let files = objects(&c);
+    let store: &dyn PackageStore = &c.db;
+    let s = c.id.create_subject("Subject").await.unwrap();
+    let mut apps = Vec::new();
+    for name in ["Coffee 咖啡", "Books 书店", "100%_sure", "Not deployed"] {
+        apps.push(c.id.create_app(s.id, AppKind::Miniprogram, name, None).await.unwrap().0);
+    }
+    for a in &apps[..3] {
+        package::deploy(store, &files, a, &bundle(1, "x"), "test", c.id.now()).await.unwrap();
+    }
+    package::deploy(store, &files, &apps[0], &bundle(1, "y"), "test", c.id.now()).await.unwrap();
+    let names = |list: Vec<openmini_core::container::store::DeployedApp>| list.into_iter().map(|a| (a.name, a.version)).collect::<Vec<_>>();
+    assert_eq!(names(store.deployed_apps("", 50).await.unwrap()), [("100%_sure".into(), 1), ("Books 书店".into(), 1), ("Coffee 咖啡".into(), 2)]);
+    assert_eq!(names(store.deployed_apps("coffee", 50).await.unwrap()), [("Coffee 咖啡".into(), 2)]);
+    assert_eq!(names(store.deployed_apps("书店", 50).await.unwrap()), [("Books 书店".into(), 1)]);
+    // The wildcards of LIKE are plain characters in a query.
+    assert_eq!(names(store.deployed_apps("%", 50).await.unwrap()), [("100%_sure".into(), 1)]);
+    assert_eq!(names(store.deployed_apps("_", 50).await.unwrap()), [("100%_sure".into(), 1)]);
+    assert_eq!(names(store.deployed_apps(&apps[1].appid, 50).await.unwrap()), [("Books 书店".into(), 1)]);
+    assert!(store.deployed_apps("deployed", 50).await.unwrap().is_empty());
+    assert_eq!(store.deployed_apps("", 2).await.unwrap().len(), 2);
+});
+
 both!(bad_bundles_and_other_kinds_store_nothing, |c: Ctx| async move {
     let (app, _) = c.app(AppKind::Miniprogram, None).await;
     let (site, _) = c.app(AppKind::Website, None).await;

@@ -57,6 +57,17 @@ pub trait PackageStore: Send + Sync + 'static {
     async fn set_current_version(&self, app_id: i64, version: i64, now: i64) -> Result<bool>;
     /// A file of a version, looked up by its exact bundle path.
     async fn package_file(&self, app_id: i64, version: i64, path: &str) -> Result<Option<PackageFile>>;
+    /// The catalogue: apps with a current version whose name contains `query` (any
+    /// case; all of them for an empty query) or whose appid is `query`, by name.
+    async fn deployed_apps(&self, query: &str, limit: i64) -> Result<Vec<DeployedApp>>;
+}
+
+/// An app of the catalogue (`GET /client/v1/apps`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeployedApp {
+    pub appid: String,
+    pub name: String,
+    pub version: i64,
 }
 
 /// The bytes of package files, by SHA-256 (hex). Writing the same content twice is a

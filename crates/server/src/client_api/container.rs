@@ -4,9 +4,10 @@
 use super::auth::ClientUser;
 use super::{Body, ClientReply};
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
 use axum::Json;
-use openmini_core::container::store::EventStore;
+use openmini_core::container::store::{EventStore, PackageStore};
 use openmini_core::container::{events, package};
 use openmini_core::{ApiError, Code};
 use serde_json::{json, Value};
@@ -25,6 +26,26 @@ pub async fn package(State(s): State<AppState>, _u: ClientUser, Path(appid): Pat
         "base": package::base(&app.appid, v.version),
         "manifest": manifest,
     })))
+}
+
+#[derive(serde::Deserialize)]
+pub struct CatalogueQuery {
+    q: Option<String>,
+    limit: Option<i64>,
+}
+
+/// `GET /client/v1/apps?q=&limit=`: the mini programs users can open (those with a
+/// deployed version), by name; `q` matches part of the name, or an exact appid.
+pub async fn catalogue(State(s): State<AppState>, _u: ClientUser, q: Result<Query<CatalogueQuery>, QueryRejection>) -> ClientReply {
+    let Query(q) = q.map_err(|e| ApiError::with(Code::InvalidArgs, e.body_text()))?;
+    let query = q.q.unwrap_or_default();
+    let query = query.trim();
+    if query.chars().count() > 64 {
+        return Err(ApiError::with(Code::InvalidArgs, "q is longer than 64 characters").into());
+    }
+    let apps = s.db.deployed_apps(query, q.limit.unwrap_or(50).clamp(1, 200)).await?;
+    let apps: Vec<Value> = apps.into_iter().map(|a| json!({ "appid": a.appid, "name": a.name, "version": a.version })).collect();
+    Ok(Json(json!({ "apps": apps })))
 }
 
 /// `POST /client/v1/apps/{appid}/events`: a batch of events and/or an open, checked

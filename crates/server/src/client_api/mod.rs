@@ -49,6 +49,7 @@ pub fn router() -> Router<AppState> {
         .route("/client/v1/my-apps", get(inbox::my_apps))
         .route("/client/v1/my-apps/{appid}", post(inbox::add_my_app).delete(inbox::remove_my_app))
         .route("/client/v1/apps/{appid}/push", post(inbox::push_switch))
+        .route("/client/v1/apps", get(container::catalogue))
         .route("/client/v1/apps/{appid}/package", get(container::package))
         .route("/client/v1/apps/{appid}/events", post(container::events))
         .route("/client/v1/apps/{appid}/request", post(proxy::request))
