@@ -16,6 +16,10 @@ use std::path::Path;
 
 pub const CREDENTIALS_FILE: &str = "demo-credentials.json";
 
+/// The demo mini program's subscription template: the library's "取餐提醒" (pick-up
+/// reminder) with its number, shop, item and status keywords.
+const DEMO_TEMPLATE: (&str, &[i64], &str) = ("1002", &[1, 2, 3, 4], "取餐提醒");
+
 /// The demo mini program's source (`examples/demo/`): read from disk in debug builds,
 /// embedded in release builds.
 #[derive(rust_embed::RustEmbed)]
@@ -131,6 +135,15 @@ async fn try_deploy_demo(db: &Db, objects: &dyn PackageFiles, id: &Identity, app
             std::fs::write(&path, &f.data)?;
         }
     }
+    // The demo asks for consent to a real template of its own: its id goes into the
+    // demo's config.js, as a developer would paste it from the console.
+    let app = id.app_param(Some(appid)).await?;
+    let tmpl = openmini_core::reach::templates::add(db, app.id, Some(DEMO_TEMPLATE.0), DEMO_TEMPLATE.1, Some(DEMO_TEMPLATE.2), id.now()).await?;
+    let config = format!(
+        "// Written by the platform when it seeded this demo (see examples/demo/config.js).\nmodule.exports = {{\n  subscribeTemplateIds: [{}],\n  backend: '',\n}};\n",
+        serde_json::to_string(&tmpl)?
+    );
+    std::fs::write(dir.join("config.js"), config)?;
     let src = dir.clone();
     let bundle = tokio::task::spawn_blocking(move || deploy::build(&src, &mut |_, _| {})).await;
     let _ = std::fs::remove_dir_all(&dir);
@@ -140,7 +153,6 @@ async fn try_deploy_demo(db: &Db, objects: &dyn PackageFiles, id: &Identity, app
         tracing::warn!(errors = bundle.errors(), first = %first, "examples/demo does not build: no demo mini program deployed");
         return Ok(None);
     }
-    let app = id.app_param(Some(appid)).await?;
     let v = deploy::deploy(db, objects, &app, &bundle, "seed", id.now()).await?;
     let lists: Vec<_> = DomainKind::ALL.into_iter().map(|k| (k, origins.to_vec())).collect();
     domains::set(db, app.id, &lists, id.now()).await?;
