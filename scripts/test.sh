@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every OpenMini test, as CI does: the Rust suites (the storage suite on SQLite and
-# on PostgreSQL, HTTP, CLI with two serve nodes) and the SDK compatibility suite
-# (wechatpy, pinned, in its own venv). Works on a fresh machine of the project's kind:
+# on PostgreSQL, HTTP, CLI with two serve nodes), the SDK compatibility suite
+# (wechatpy, pinned, in its own venv) and the browser suites (Debian's Chromium,
+# playwright-core pinned in tests/browser). Works on a fresh machine of the project's kind:
 # it needs cargo, python3 and a PostgreSQL it can reach (started here if it is down).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,3 +39,6 @@ cargo test --workspace --locked
 step "SDK compatibility (wechatpy)"
 cargo build --locked -p openmini
 OPENMINI_BIN="$target_dir/debug/openmini" bash tests/sdk/run.sh
+
+step "Container, components, APIs and host shell in headless Chromium"
+OPENMINI_BIN="$target_dir/debug/openmini" bash tests/browser/run.sh

@@ -28,6 +28,13 @@ if [ -z "$CHROMIUM" ]; then
 fi
 export CHROMIUM
 
+# Chinese text in the screenshots the tests leave under target/screenshots/.
+if ! fc-list 2>/dev/null | grep -qi "wqy\|noto sans cjk\|droid sans fallback"; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-wqy-microhei >/dev/null 2>&1 || true
+  fi
+fi
+
 cd "$HERE"
 if [ ! -d node_modules/playwright-core ] || [ package.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error

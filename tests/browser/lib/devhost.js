@@ -45,6 +45,11 @@ async function devHost(bundles) {
     const url = new URL(req.url, origin);
     const p = decodeURIComponent(url.pathname);
     if (p === '/' || p === '/host.html') return send(res, path.join(__dirname, '../fixtures/host.html'), { 'cache-control': 'no-store' });
+    if (p === '/favicon.ico') {
+      // Chromium asks for one; a 404 would show as a console error in every test.
+      res.writeHead(204);
+      return res.end();
+    }
     if (p === '/container/frame') {
       const appid = url.searchParams.get('appid') || '';
       return send(res, path.join(web, 'container/frame.html'), { 'content-security-policy': csp(origin, appid), 'cache-control': 'no-store' });

@@ -109,13 +109,24 @@ async function signinCode(server, phone) {
 
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.png': 'image/png', '.svg': 'image/svg+xml' };
 
-/** Serves `root` (files only, no listing) on a free port; resolves to {base, close()}. */
-async function serveStatic(root, extraHeaders = {}) {
+/**
+ * Serves `root` (files only, no listing) on a free port; resolves to {base, close()}.
+ * `mounts` maps URL prefixes ("/__fixture/") to other folders served the same way.
+ */
+async function serveStatic(root, extraHeaders = {}, mounts = {}) {
   const port = await freePort();
   const server = http.createServer((req, res) => {
-    const rel = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    const file = path.join(root, rel);
-    if (!file.startsWith(path.resolve(root)) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+    let rel = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    let dir = root;
+    for (const prefix of Object.keys(mounts)) {
+      if (rel.startsWith(prefix)) {
+        dir = mounts[prefix];
+        rel = rel.slice(prefix.length - 1);
+        break;
+      }
+    }
+    const file = path.join(dir, rel);
+    if (!file.startsWith(path.resolve(dir)) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
       res.writeHead(404);
       res.end('not found');
       return;

@@ -49,7 +49,7 @@
         if (!c) return;
         delete calls[m.id];
         if (m.ok) c.resolve(m.res);
-        else c.reject({ errMsg: m.errMsg || 'fail' });
+        else c.reject(m.errCode === undefined ? { errMsg: m.errMsg || 'fail' } : { errMsg: m.errMsg || 'fail', errCode: m.errCode });
         return;
       }
       case 'applied': {

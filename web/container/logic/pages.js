@@ -47,6 +47,20 @@
     return Promise.resolve();
   }
 
+  /** The URL of a package file named in `owner`'s template (`/images/a.png`, or relative
+   *  to the template); network, data and blob URLs stay as they are. */
+  function fileUrl(owner, src) {
+    if (typeof src !== 'string' || !src || /^(https?:|data:|blob:|wxfile:|\/\/)/i.test(src)) return src;
+    var path = src.charAt(0) === '/' ? src.slice(1) : om.resolvePath(owner, src);
+    path = path.split(/[?#]/)[0];
+    var pk = manifest().packages;
+    for (var i = 0; i < pk.length; i++) {
+      var f = dirOf(pk[i].root) + 'files/' + path;
+      for (var j = 0; j < pk[i].files.length; j++) if (pk[i].files[j].path === f) return env().base + f;
+    }
+    return env().base + 'main/files/' + path;
+  }
+
   function isPagePath(path) {
     var pk = manifest().packages;
     for (var i = 0; i < pk.length; i++) if (pk[i].pages.indexOf(path) >= 0) return true;
@@ -517,6 +531,7 @@
     ensurePackage: ensurePackage,
     packageOf: packageOf,
     isPagePath: isPagePath,
+    fileUrl: fileUrl,
     isTab: isTab,
     nav: nav,
     current: current,

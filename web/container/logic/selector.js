@@ -195,6 +195,10 @@
 
   /** What the worker knows itself: id, dataset, properties. */
   function complete(r, v, fields) {
+    // A canvas's node (its OffscreenCanvas, api/canvas.js) and a component's context
+    // object (VideoContext, CanvasContext: api/media.js, api/canvas.js).
+    if (r.node && om.canvas) r.node = om.canvas.wrap(r.node);
+    if (fields.context && om.nodeContext) r.context = om.nodeContext(v);
     if (fields.id) r.id = v.nodeId || '';
     if (fields.dataset) r.dataset = v.dataset || {};
     if (fields.mark) r.mark = v.marks || {};

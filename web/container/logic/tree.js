@@ -134,6 +134,8 @@
 
   var EVENT = /^(capture-bind|capture-catch|mut-bind|bind|catch):?(.+)$/;
   var CLASS_ATTRS = { 'hover-class': 1, 'placeholder-class': 1, 'indicator-class': 1, 'mask-class': 1 };
+  // Elements whose `src` may be a file of the package, written relative to the template.
+  var MEDIA_TAGS = { image: 1, 'cover-image': 1, video: 1, audio: 1 };
 
   /** `width: 100rpx` in an inline style: 750rpx is the screen width, as in WXSS. */
   function rpx(style) {
@@ -248,7 +250,9 @@
         // Anything else on a custom component is not rendered, as on WeChat.
         continue;
       }
-      want[name] = CLASS_ATTRS[name] ? mapClass(owner, value) : value;
+      if (CLASS_ATTRS[name]) value = mapClass(owner, value);
+      else if ((name === 'src' && MEDIA_TAGS[v.tag]) || (name === 'poster' && v.tag === 'video')) value = om.pages.fileUrl(owner.__.is, value);
+      want[name] = value;
     }
     if (isHost && comp) {
       // The component's own element carries its prefix, for `:host` rules.
@@ -506,6 +510,17 @@
     for (var i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
     return true;
   }
+
+  /** The user changed a control's value in the frame (`prop` message): remember it as
+   *  what the DOM has, so the next render compares against it. */
+  function userChanged(m) {
+    var v = nodes[m.node];
+    if (!v || !v.alive) return;
+    var name = String(m.name);
+    var key = om.hasOwn(v.sent, name) ? name : om.hasOwn(v.sent, om.dash(name)) ? om.dash(name) : name;
+    v.sent[key] = m.value;
+  }
+  om.bridge.on('prop', userChanged);
 
   om.tree = {
     VNode: VNode,

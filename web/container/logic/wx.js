@@ -128,6 +128,9 @@
       if (offName) impl[offName] = l.off;
     },
     fire: fire,
+    /** The asynchronous wrapper itself, for APIs taking more than the object
+     *  (`canvasToTempFilePath(object, component)`). */
+    wrap: asyncApi,
     has: function (name) {
       return om.hasOwn(impl, name);
     },

@@ -21,6 +21,11 @@
   }
 
   function setAttr(el, name, value) {
+    if (name === 'animation') {
+      // Animation.export()'s steps, played by view/animation.js.
+      if (om.animation && value) om.animation.play(el, value);
+      return;
+    }
     if (name === '$on') {
       el.__on = value ? value.slice() : null;
       return;

@@ -9,11 +9,11 @@
   om.containerBase = self.slice(0, self.indexOf('/container/') + '/container/'.length);
   om.origin = om.containerBase.slice(0, -'/container/'.length);
 
-  // Built-in components, in this order (components/base.js is in frame.html).
+  // Built-in components, in this order (components/base.js is in frame.html): the
+  // files of components/load.js's FILES.
   var COMPONENTS = [
-    'view', 'text', 'image', 'button', 'input', 'textarea', 'checkbox', 'radio', 'switch', 'slider', 'picker',
-    'picker-view', 'form', 'label', 'navigator', 'scroll-view', 'swiper', 'movable', 'icon', 'progress',
-    'rich-text', 'web-view', 'cover', 'video', 'canvas',
+    'view', 'text', 'image', 'button', 'input', 'checkbox', 'form', 'navigator', 'icon', 'progress', 'slider',
+    'wheel', 'picker-view', 'region-data', 'picker', 'scroll-view', 'swiper', 'movable', 'rich-text', 'media',
   ];
 
   var worker = null;
@@ -21,10 +21,32 @@
   var hostCalls = {}; // our call id → the worker's call id
   var nextHostCall = 1;
 
-  om.toWorker = function (m) {
-    if (worker) worker.postMessage(m);
+  om.toWorker = function (m, transfer) {
+    if (worker) worker.postMessage(m, transfer || []);
     else queue.push(m);
   };
+
+  // A frame API's result may carry ArrayBuffers or OffscreenCanvases to hand over to
+  // the worker rather than copy: `return om.transfer(res, [buffers…])`.
+  var transfers = new WeakMap();
+  om.transfer = function (res, list) {
+    if (res && typeof res === 'object' && list && list.length) transfers.set(res, list);
+    return res;
+  };
+
+  /** The ArrayBuffers of a host's answer (the frame's own copies), to transfer. */
+  function buffersOf(res) {
+    var out = [];
+    (function walk(v, depth) {
+      if (!v || typeof v !== 'object' || depth > 3) return;
+      if (v instanceof ArrayBuffer) {
+        if (out.indexOf(v) < 0) out.push(v);
+        return;
+      }
+      for (var k in v) walk(v[k], depth + 1);
+    })(res, 0);
+    return out;
+  }
 
   function toHost(m) {
     parent.postMessage(m, '*');
@@ -33,9 +55,13 @@
   /** APIs the frame performs itself: name → function(args) → result or Promise. */
   om.frameApis = om.frameApis || {};
 
-  function reply(id, ok, res) {
-    if (ok) om.toWorker({ t: 'reply', id: id, ok: true, res: res });
-    else om.toWorker({ t: 'reply', id: id, ok: false, errMsg: res && res.errMsg ? res.errMsg : String(res) });
+  function reply(id, ok, res, fromHost) {
+    if (ok) om.toWorker({ t: 'reply', id: id, ok: true, res: res }, fromHost ? buffersOf(res) : res && typeof res === 'object' ? transfers.get(res) : null);
+    else {
+      var fail = { t: 'reply', id: id, ok: false, errMsg: res && res.errMsg ? res.errMsg : String(res) };
+      if (res && res.errCode !== undefined) fail.errCode = res.errCode;
+      om.toWorker(fail);
+    }
   }
 
   /** A call from the worker: here, or on to the host. */
@@ -61,7 +87,7 @@
     }
     hostCall(m.name, m.args).then(
       function (res) {
-        reply(m.id, true, res);
+        reply(m.id, true, res, true);
       },
       function (e) {
         reply(m.id, false, e);
@@ -133,6 +159,17 @@
 
   function start(m) {
     om.env = m;
+    // The built-in components and their attributes, for wx.canIUse.
+    var defined = (window.__wx && window.__wx.components) || {};
+    m.components = {};
+    Object.keys(defined).forEach(function (tag) {
+      var props = defined[tag] && defined[tag].props;
+      m.components[tag] = props && typeof props === 'object' ? Object.keys(props).map(function (p) {
+        return p.replace(/[A-Z]/g, function (c) {
+          return '-' + c.toLowerCase();
+        });
+      }) : [];
+    });
     var blob = new Blob(['self.__omContainer=' + JSON.stringify(om.containerBase) + ';importScripts(self.__omContainer+"logic/boot.js");'], { type: 'text/javascript' });
     worker = new Worker(URL.createObjectURL(blob));
     worker.onmessage = fromWorker;
@@ -176,7 +213,7 @@
         if (!c) return;
         delete hostCalls[m.id];
         if (m.ok) c.resolve(m.res);
-        else c.reject({ errMsg: m.errMsg || 'fail' });
+        else c.reject(m.errCode === undefined ? { errMsg: m.errMsg || 'fail' } : { errMsg: m.errMsg || 'fail', errCode: m.errCode });
         break;
       }
       case 'appEvent':
@@ -190,6 +227,17 @@
   window.__wx = window.__wx || {};
   window.__wx.emit = function (el, type, detail) {
     om.emitFromComponent(el, type, detail);
+  };
+  // A control the user changed (typed, toggled, dragged): the worker learns the value
+  // the DOM now has, so setting the old value again still reaches the control.
+  window.__wx.propChanged = function (el, name, value) {
+    if (el && el.__id !== undefined) om.toWorker({ t: 'prop', node: el.__id, name: name, value: value });
+  };
+  // Package paths the worker did not resolve (rich-text images): from the package root.
+  window.__wx.resolveUrl = function (url) {
+    var u = String(url || '');
+    if (!u || /^(https?:|data:|blob:|\/\/)/i.test(u) || !om.env) return u;
+    return om.env.base + 'main/files/' + u.replace(/^\//, '');
   };
   window.__wx.call = function (name, args) {
     var fn = om.frameApis[name];

@@ -34,17 +34,50 @@
         }));
       });
     }
-    if (f.node && typeof n.offscreen === 'function') {
-      r.node = n.offscreen();
+    if (f.node) {
+      var node = canvasNode(n);
+      if (node) {
+        r.node = node;
+        if (node.offscreen) transferList.push(node.offscreen);
+      }
     }
     return r;
+  }
+
+  var transferList = [];
+
+  /**
+   * A canvas's drawing surface for the worker (NodesRef.node(), createCanvasContext):
+   * the first time, its <canvas> is transferred as an OffscreenCanvas (the component's
+   * `offscreen()` if it has one, else its `__canvas`); later, only its id (the worker
+   * keeps the one it got). Other nodes have no node object here.
+   */
+  function canvasNode(n) {
+    if (n.localName !== 'wx-canvas') return null;
+    var info = { $canvas: n.__id, width: n.clientWidth, height: n.clientHeight, dpr: window.devicePixelRatio || 1 };
+    if (n.__omOffscreen) return info;
+    var off = null;
+    try {
+      if (typeof n.offscreen === 'function') off = n.offscreen();
+      else if (n.__canvas && n.__canvas.transferControlToOffscreen) {
+        if (typeof n._autoSize === 'function') n._autoSize();
+        off = n.__canvas.transferControlToOffscreen();
+      }
+    } catch (e) {
+      console.error('[openmini] canvas: ' + e);
+    }
+    if (!off) return null;
+    n.__omOffscreen = true;
+    info.offscreen = off;
+    return info;
   }
 
   om.frameApis = om.frameApis || {};
   om.frameApis.$query = function (args) {
     var page = om.pages.current();
     return (page ? page.ready : Promise.resolve()).then(function () {
-      return (args.items || []).map(function (item) {
+      transferList = [];
+      var out = (args.items || []).map(function (item) {
         if (item.viewport) {
           var el = om.pages.current() ? om.pages.current().el : document.documentElement;
           return [measure(el, item.fields)];
@@ -58,6 +91,7 @@
             return x;
           });
       });
+      return om.transfer(out, transferList);
     });
   };
 })((window.__om = window.__om || {}));

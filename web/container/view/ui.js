@@ -51,20 +51,36 @@
     if (!loading) toastTimer = setTimeout(closeToast, Number(a.duration) > 0 ? Number(a.duration) : 1500);
   }
 
+  function needTitle(name, a) {
+    if (typeof a.title !== 'string') throw { errMsg: name + ':fail parameter error: parameter.title should be String instead of ' + typeName(a.title) + ';' };
+  }
+
+  function typeName(v) {
+    if (v === undefined) return 'Undefined';
+    if (v === null) return 'Null';
+    if (Array.isArray(v)) return 'Array';
+    var t = typeof v;
+    return t.charAt(0).toUpperCase() + t.slice(1);
+  }
+
   api.showToast = function (a) {
+    needTitle('showToast', a);
     showToast(a, false);
     return {};
   };
-  api.hideToast = function () {
-    if (toast && !toast.loading) closeToast();
+  // Toasts and loading share one place: hideToast also hides a loading and
+  // hideLoading a toast, unless noConflict asks for the exact kind (as WeChat).
+  api.hideToast = function (a) {
+    if (toast && (!toast.loading || !(a && a.noConflict))) closeToast();
     return {};
   };
   api.showLoading = function (a) {
+    needTitle('showLoading', a);
     showToast(a, true);
     return {};
   };
-  api.hideLoading = function () {
-    if (toast && toast.loading) closeToast();
+  api.hideLoading = function (a) {
+    if (toast && (toast.loading || !(a && a.noConflict))) closeToast();
     return {};
   };
 
@@ -85,7 +101,15 @@
     });
   }
 
+  var HEX = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i;
+
   api.showModal = function (a) {
+    ['title', 'content', 'confirmText', 'cancelText', 'placeholderText'].forEach(function (k) {
+      if (a[k] !== undefined && typeof a[k] !== 'string') throw { errMsg: 'showModal:fail parameter error: parameter.' + k + ' should be String instead of ' + typeName(a[k]) + ';' };
+    });
+    // The buttons hold four characters at most; WeChat refuses longer texts.
+    if (a.confirmText !== undefined && Array.from(a.confirmText).length > 4) throw { errMsg: 'showModal:fail confirmText length should not larger than 4 Chinese characters' };
+    if (a.showCancel !== false && a.cancelText !== undefined && Array.from(a.cancelText).length > 4) throw { errMsg: 'showModal:fail cancelText length should not larger than 4 Chinese characters' };
     return dialog(function (box, done) {
       if (a.title) box.appendChild(el('h2', 'om-dialog-title', String(a.title)));
       var input = null;
@@ -100,14 +124,16 @@
       var row = el('div', 'om-dialog-buttons');
       if (a.showCancel !== false) {
         var cancel = el('button', 'om-dialog-cancel', a.cancelText || '取消');
-        cancel.style.color = a.cancelColor || '#000000';
+        cancel.style.color = HEX.test(a.cancelColor || '') ? a.cancelColor : '#000000';
         cancel.onclick = function () {
-          done({ confirm: false, cancel: true, content: input ? null : undefined });
+          var r = { confirm: false, cancel: true };
+          if (input) r.content = input.value;
+          done(r);
         };
         row.appendChild(cancel);
       }
       var ok = el('button', 'om-dialog-confirm', a.confirmText || '确定');
-      ok.style.color = a.confirmColor || '#576b95';
+      ok.style.color = HEX.test(a.confirmColor || '') ? a.confirmColor : '#576b95';
       ok.onclick = function () {
         var r = { confirm: true, cancel: false };
         if (input) r.content = input.value;
@@ -120,7 +146,8 @@
   };
 
   api.showActionSheet = function (a) {
-    var items = Array.isArray(a.itemList) ? a.itemList : [];
+    if (!Array.isArray(a.itemList)) throw { errMsg: 'showActionSheet:fail parameter error: parameter.itemList should be Array instead of ' + typeName(a.itemList) + ';' };
+    var items = a.itemList;
     if (!items.length) throw { errMsg: 'showActionSheet:fail parameter error: itemList should not be empty' };
     if (items.length > 6) throw { errMsg: 'showActionSheet:fail parameter error: itemList should not be large than 6' };
     return dialog(function (box, done, fail, mask) {
@@ -169,7 +196,20 @@
     if (p && a.backgroundColor) p.el.style.backgroundColor = a.backgroundColor;
     return {};
   };
-  api.setBackgroundTextStyle = function () {
+  // The pull-down refresh dots: dark (grey) or light (white) on the page's background.
+  api.setBackgroundTextStyle = function (a) {
+    if (a.textStyle !== 'dark' && a.textStyle !== 'light') throw { errMsg: 'setBackgroundTextStyle:fail parameter error: textStyle should be "dark" or "light"' };
+    var p = om.pages.byId(a.page) || om.pages.current();
+    if (!p) throw { errMsg: 'setBackgroundTextStyle:fail no page' };
+    if (!p.dots) {
+      p.dots = document.createElement('div');
+      p.dots.className = 'om-refresh';
+      p.dots.innerHTML = '<i></i><i></i><i></i>';
+    }
+    p.dots.dataset.textStyle = a.textStyle;
+    [].forEach.call(p.dots.querySelectorAll('i'), function (i) {
+      i.style.background = a.textStyle === 'light' ? '#ffffff' : '#999999';
+    });
     return {};
   };
 

@@ -36,7 +36,7 @@
       safeArea: s.safeArea || { left: 0, right: w, top: s.statusBarHeight || 0, bottom: h, width: w, height: h - (s.statusBarHeight || 0) },
       theme: s.theme || 'light',
       host: { appId: s.hostAppId || '' },
-      enableDebug: false,
+      enableDebug: !!om.enableDebug,
       deviceOrientation: w > h ? 'landscape' : 'portrait',
     };
   }
@@ -78,15 +78,43 @@
     return { miniProgram: { appId: e.appid || '', envVersion: e.envVersion || 'release', version: String(e.version || '') } };
   });
 
-  /** `canIUse('request')`, `canIUse('getSystemInfoSync.return.safeArea')`,
-   *  `canIUse('button.open-type.getPhoneNumber')`. */
-  var COMPONENTS = 'view text image button input textarea checkbox checkbox-group radio radio-group switch slider picker picker-view picker-view-column form label navigator scroll-view swiper swiper-item movable-area movable-view icon progress rich-text web-view cover-view cover-image video canvas'.split(' ');
+  /**
+   * `canIUse('request')`, `canIUse('getSystemInfoSync.return.safeArea')`,
+   * `canIUse('showToast.object.icon')`, `canIUse('button.open-type.getPhoneNumber')`:
+   * true only for what is really here — an API that is implemented (and, for
+   * `.return.` of the synchronous getters, a field they really answer), a built-in
+   * component the frame defines (and, with an attribute, one it declares).
+   */
+  var GETTERS = ['getSystemInfoSync', 'getWindowInfo', 'getDeviceInfo', 'getAppBaseInfo', 'getSystemSetting', 'getAppAuthorizeSetting', 'getAccountInfoSync', 'getLaunchOptionsSync', 'getEnterOptionsSync', 'getMenuButtonBoundingClientRect'];
+  var FALLBACK = 'view text image button input textarea checkbox checkbox-group radio radio-group switch slider picker picker-view picker-view-column form label navigator scroll-view swiper swiper-item movable-area movable-view icon progress rich-text web-view cover-view cover-image video canvas'.split(' ');
   api.sync('canIUse', function (schema) {
-    var parts = String(schema || '').split('.');
+    var parts = String(schema === undefined || schema === null ? '' : schema).split('.');
     var head = parts[0];
     if (!head) return false;
-    if (om.api.has(head) || head === 'env') return true;
-    if (COMPONENTS.indexOf(head) >= 0) return true;
-    return false;
+    if (head === 'env') return parts.length === 1 || parts[1] === 'USER_DATA_PATH';
+    if (om.api.has(head)) {
+      if (parts.length === 1) return true;
+      var kind = parts[1];
+      if (kind === 'return' && parts.length > 2 && GETTERS.indexOf(head) >= 0) {
+        try {
+          var v = self.wx[head]();
+          for (var i = 2; i < parts.length; i++) {
+            if (v === null || typeof v !== 'object' || !(parts[i] in v)) return false;
+            v = v[parts[i]];
+          }
+          return true;
+        } catch (_) {
+          return false;
+        }
+      }
+      return ['object', 'return', 'success', 'fail', 'complete', 'callback'].indexOf(kind) >= 0;
+    }
+    var comps = (om.env && om.env.components) || null;
+    var known = comps ? om.hasOwn(comps, head) : FALLBACK.indexOf(head) >= 0;
+    if (!known) return false;
+    if (parts.length === 1 || !comps) return true;
+    var attrs = comps[head] || [];
+    var attr = parts[1];
+    return attrs.indexOf(attr) >= 0 || ['class', 'style', 'id', 'hidden', 'animation'].indexOf(attr) >= 0 || /^(bind|catch)/.test(attr);
   });
 })(__om);
