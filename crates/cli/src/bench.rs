@@ -57,6 +57,16 @@ pub enum Workload {
         #[arg(long)]
         json: bool,
     },
+    /// The container in headless Chromium: the demo's start to its first page, a
+    /// 1,000-row list by setData and one-row updates, against plain DOM code.
+    Container {
+        /// Short run (well under a minute).
+        #[arg(long)]
+        quick: bool,
+        /// Print the figures as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
     /// Quota-checked sends (subscribe/send spending one-time grants, customer-service
     /// sends in their windows) and a campaign fan-out to 1M users (100k with --quick).
     Reach {
@@ -92,6 +102,7 @@ pub async fn run(w: Workload) -> anyhow::Result<()> {
     match w {
         Workload::Login { common: c } => login(c.quick, c.database.clone(), c.clients, c.secs(), c.json).await,
         Workload::Compile { quick, json } => crate::bench_compile::run(quick, json),
+        Workload::Container { quick, json } => crate::bench_container::run(quick, json).await,
         Workload::Reach { common: c, fanout_users } => {
             let fanout = fanout_users.unwrap_or(if c.quick { 100_000 } else { 1_000_000 });
             crate::bench_reach::run(c.quick, c.database.clone(), c.clients, c.secs(), fanout, c.json).await

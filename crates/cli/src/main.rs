@@ -52,6 +52,8 @@ fn build(dir: &std::path::Path, out: &std::path::Path, max_main_bytes: u64, max_
 }
 mod bench;
 mod bench_compile;
+mod bench_container;
+mod cdp;
 mod bench_reach;
 mod http;
 

@@ -27,6 +27,22 @@ const DEMO_TEMPLATE: (&str, &[i64], &str) = ("1002", &[1, 2, 3, 4], "取餐提�
 #[allow_missing = true]
 struct DemoSource;
 
+/// Writes the demo mini program's source (embedded in release builds) into `dir`, for
+/// the compiler, which reads a folder; returns how many files it wrote.
+pub fn write_demo_source(dir: &Path) -> std::io::Result<usize> {
+    let names: Vec<String> = DemoSource::iter().map(|p| p.into_owned()).filter(|p| is_bundle_path(p)).collect();
+    for name in &names {
+        if let Some(f) = DemoSource::get(name) {
+            let path = dir.join(name);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(&path, &f.data)?;
+        }
+    }
+    Ok(names.len())
+}
+
 /// Every platform needs a host app to sign users in to: the built-in web shell is
 /// created once, whichever node starts first.
 pub async fn ensure_web_shell(id: &Identity) -> anyhow::Result<HostApp> {
@@ -119,21 +135,10 @@ pub async fn deploy_demo(db: &Db, objects: &dyn PackageFiles, id: &Identity, app
 }
 
 async fn try_deploy_demo(db: &Db, objects: &dyn PackageFiles, id: &Identity, appid: &str, origins: &[String]) -> anyhow::Result<Option<PackageVersion>> {
-    let names: Vec<String> = DemoSource::iter().map(|p| p.into_owned()).filter(|p| is_bundle_path(p)).collect();
-    if names.is_empty() {
+    let dir = std::env::temp_dir().join(format!("openmini-demo-{}-{}", std::process::id(), hex::encode(openmini_core::keys::random_bytes::<6>())));
+    if write_demo_source(&dir)? == 0 {
         tracing::warn!("examples/demo is empty in this build: no demo mini program to deploy");
         return Ok(None);
-    }
-    // The compiler reads a folder: write the embedded source to a fresh one.
-    let dir = std::env::temp_dir().join(format!("openmini-demo-{}-{}", std::process::id(), hex::encode(openmini_core::keys::random_bytes::<6>())));
-    for name in &names {
-        if let Some(f) = DemoSource::get(name) {
-            let path = dir.join(name);
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            std::fs::write(&path, &f.data)?;
-        }
     }
     // The demo asks for consent to a real template of its own: its id goes into the
     // demo's config.js, as a developer would paste it from the console.
