@@ -49,9 +49,44 @@ async fn container_file(p: FilePath, h: HeaderMap) -> Response {
     match p {
         // The frame document only with its CSP, never as a plain file.
         Ok(Path(p)) if p == "frame.html" => json_status(StatusCode::NOT_FOUND, "the frame is /container/frame?appid=…"),
-        Ok(Path(p)) => file(&format!("container/{p}"), &h, true),
+        Ok(Path(p)) => match p.strip_prefix("bundle/") {
+            Some(name) => match bundle(name) {
+                Some((bytes, sha)) => respond(bytes, &sha, "bundle.js", &h, true),
+                None => json_status(StatusCode::NOT_FOUND, "no such bundle"),
+            },
+            None => file(&format!("container/{p}"), &h, true),
+        },
         Err(_) => json_status(StatusCode::NOT_FOUND, "no such file"),
     }
+}
+
+/// The runtime's scripts joined in the order `web/container/bundles.json` lists them:
+/// a mini program starts with two requests for the runtime instead of dozens (one of
+/// the frame's scripts, one of the worker's imports). Made once per release binary.
+fn bundle(name: &str) -> Option<(Vec<u8>, String)> {
+    static MADE: std::sync::OnceLock<std::sync::Mutex<std::collections::HashMap<String, (Vec<u8>, String)>>> = std::sync::OnceLock::new();
+    let made = MADE.get_or_init(Default::default);
+    if !cfg!(debug_assertions) {
+        if let Some(b) = made.lock().ok()?.get(name) {
+            return Some(b.clone());
+        }
+    }
+    let list = Web::get("container/bundles.json")?;
+    let lists: serde_json::Value = serde_json::from_slice(&list.data).ok()?;
+    let mut out = Vec::new();
+    for f in lists.get(name)?.as_array()? {
+        let path = format!("container/{}", f.as_str()?);
+        let file = Web::get(&path)?;
+        out.extend_from_slice(format!("/* {path} */\n").as_bytes());
+        out.extend_from_slice(&file.data);
+        out.extend_from_slice(b"\n;\n");
+    }
+    use sha2::Digest;
+    let sha = hex::encode(sha2::Sha256::digest(&out));
+    if let Ok(mut m) = made.lock() {
+        m.insert(name.to_string(), (out.clone(), sha.clone()));
+    }
+    Some((out, sha))
 }
 
 /// An embedded file with its type, `nosniff`, cache headers and an ETag (its SHA-256).
@@ -59,7 +94,12 @@ fn file(path: &str, req: &HeaderMap, cors: bool) -> Response {
     let Some(f) = is_bundle_path(path).then(|| Web::get(path)).flatten() else {
         return json_status(StatusCode::NOT_FOUND, "no such file");
     };
-    let etag = format!("\"{}\"", hex::encode(f.metadata.sha256_hash()));
+    let sha = hex::encode(f.metadata.sha256_hash());
+    respond(f.data.into_owned(), &sha, path, req, cors)
+}
+
+fn respond(bytes: Vec<u8>, sha: &str, path: &str, req: &HeaderMap, cors: bool) -> Response {
+    let etag = format!("\"{sha}\"");
     let cache = if path.ends_with(".html") { "no-cache" } else { ASSET_CACHE };
     let mut headers = vec![
         (header::CONTENT_TYPE, content_type::of(path).to_string()),
@@ -71,7 +111,7 @@ fn file(path: &str, req: &HeaderMap, cors: bool) -> Response {
         headers.push((header::ACCESS_CONTROL_ALLOW_ORIGIN, "*".into()));
     }
     let fresh = req.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
-    let mut res = if fresh { StatusCode::NOT_MODIFIED.into_response() } else { f.data.into_owned().into_response() };
+    let mut res = if fresh { StatusCode::NOT_MODIFIED.into_response() } else { bytes.into_response() };
     for (k, v) in headers {
         if let Ok(v) = HeaderValue::from_str(&v) {
             res.headers_mut().insert(k, v);

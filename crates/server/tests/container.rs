@@ -302,6 +302,28 @@ async fn the_runtime_is_served_from_the_embedded_web_folder() {
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{uri}");
         assert_eq!(r.json()["errcode"], 48004, "{uri}");
     }
+    // The runtime's bundles: every listed file, in order, each with its path in a comment.
+    let lists: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("bundles.json")).unwrap()).unwrap();
+    for name in ["view.js", "logic.js"] {
+        let r = w.get(&format!("/container/bundle/{name}")).await;
+        assert_eq!((r.status, r.header("content-type")), (StatusCode::OK, "text/javascript; charset=utf-8"), "{name}");
+        assert_eq!(r.header("access-control-allow-origin"), "*");
+        let text = String::from_utf8(r.body.clone()).unwrap();
+        let mut at = 0;
+        for f in lists[name].as_array().unwrap() {
+            let f = f.as_str().unwrap();
+            let here = text[at..].find(&format!("/* container/{f} */\n")).unwrap_or_else(|| panic!("{f} missing or out of order in {name}")) + at;
+            let body = std::fs::read_to_string(dir.join(f)).unwrap();
+            assert!(text[here..].contains(&body), "{f}");
+            at = here + 1;
+        }
+        let etag = r.header("etag").to_string();
+        let again = send(&w.router, "GET", &format!("/container/bundle/{name}"), &[("if-none-match", &etag)], Body::empty()).await;
+        assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    }
+    for uri in ["/container/bundle/nope.js", "/container/bundle/", "/container/bundle/../bundles.json"] {
+        assert_eq!(w.get(uri).await.status, StatusCode::NOT_FOUND, "{uri}");
+    }
     // The shell at / when it is there; a JSON 404 when it is not.
     let r = w.get("/").await;
     if r.status == StatusCode::OK {

@@ -54,6 +54,16 @@ async function devHost(bundles) {
       const appid = url.searchParams.get('appid') || '';
       return send(res, path.join(web, 'container/frame.html'), { 'content-security-policy': csp(origin, appid), 'cache-control': 'no-store' });
     }
+    if (p.startsWith('/container/bundle/')) {
+      // As the server does (crates/server/src/web.rs): the listed files, joined.
+      const lists = JSON.parse(fs.readFileSync(path.join(web, 'container/bundles.json'), 'utf8'));
+      const list = lists[p.slice('/container/bundle/'.length)];
+      if (!list) return send(res, '/nonexistent');
+      const body = list.map((f) => `/* container/${f} */\n` + fs.readFileSync(path.join(web, 'container', f), 'utf8') + '\n;\n').join('');
+      res.writeHead(200, { 'content-type': 'text/javascript', 'access-control-allow-origin': '*', 'cache-control': 'no-store' });
+      res.end(body);
+      return;
+    }
     if (p.startsWith('/container/')) {
       const file = path.join(web, p);
       if (!file.startsWith(path.join(web, 'container'))) return send(res, '/nonexistent');

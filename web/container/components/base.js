@@ -150,7 +150,10 @@
       this.props[name] = v;
       if (spec && spec.reflect) this._reflect(name, spec, v);
       if (!this.__inited) this._init();
-      else this.update(name);
+      else {
+        if (name === 'hoverClass' && this.constructor.hover) this._hoverMaybe();
+        this.update(name);
+      }
     }
 
     /** WeChat's aria-* attributes (aria-role is the role), kept on the element for assistive tech. */
@@ -174,7 +177,7 @@
       this.__inited = true;
       const specs = this.constructor.props;
       for (const k in specs) if (specs[k].reflect) this._reflect(k, specs[k], this.props[k]);
-      if (this.constructor.hover) this._hoverInit();
+      if (this.constructor.hover) this._hoverMaybe();
       this.init();
       this.update(null);
     }
@@ -301,6 +304,15 @@
       this.addEventListener('pointerdown', (e) => this._hoverDown(e));
     }
 
+    /** The pointer listener only where a hover class can apply (most views have none). */
+    _hoverMaybe() {
+      if (this.__hoverOn) return;
+      const cls = String(this.props.hoverClass || 'none').trim();
+      if (!cls || cls === 'none') return;
+      this.__hoverOn = true;
+      this._hoverInit();
+    }
+
     _hoverDisabled() {
       return !!this.props.disabled;
     }
@@ -380,6 +392,11 @@
   WxElement.prototype._formValue = null;
 
   function define(tag, cls) {
+    // The static specs are getters building new objects: read them once per class.
+    for (const k of ['props', 'hover']) {
+      const v = cls[k];
+      Object.defineProperty(cls, k, { value: v, configurable: true });
+    }
     registry[tag] = cls;
     if (!customElements.get('wx-' + tag)) customElements.define('wx-' + tag, cls);
   }
@@ -402,7 +419,10 @@
   // or stacking cannot reach them, and they cover the navigation and tab bars as
   // WeChat's native sheets do. Made early, so that the stylesheet is there when needed.
   const me = document.currentScript;
-  const cssHref = (me && me.src ? me.src.replace(/[^/]*$/, '') : '/container/components/') + 'components.css';
+  // This script may come alone or inside /container/bundle/view.js.
+  const src = me && me.src ? me.src : '';
+  const at = src.indexOf('/container/');
+  const cssHref = (at >= 0 ? src.slice(0, at) : '') + '/container/components/components.css';
   let overlay = null;
   function overlayRoot() {
     if (overlay && overlay.host.isConnected) return overlay;
@@ -421,6 +441,66 @@
   if (document.body) overlayRoot();
   else document.addEventListener('DOMContentLoaded', overlayRoot);
 
+  // ---- light components ---------------------------------------------------------
+  // The most common elements (view, text) are not custom elements: a page has
+  // thousands of them, and a custom element's upgrade and callbacks cost about twice a
+  // plain element's creation (bench container). Their props live in `el.__props`,
+  // applied by a spec's `update(el, name)`; `__wx.setProp` routes every prop set.
+  const light = {};
+
+  function defineLight(tag, spec) {
+    light['wx-' + tag] = spec;
+    registry[tag] = spec;
+  }
+
+  function lightSet(el, spec, name, value) {
+    let props = el.__props;
+    if (!props) {
+      props = el.__props = {};
+      for (const k in spec.props) props[k] = copy(spec.props[k].value);
+    }
+    const p = spec.props[name];
+    if (!p) {
+      if (/^aria[A-Z]/.test(name)) WxElement.prototype._aria.call(el, name, value);
+      return;
+    }
+    props[name] = coerce(p, value);
+    if (p.reflect) WxElement.prototype._reflect.call(el, name, p, props[name]);
+    if (spec.update) spec.update(el, name);
+  }
+
+  /** Sets a component prop on any element the runtime made (`false`: not a component). */
+  wx.setProp = function (el, name, value) {
+    if (typeof el.setProp === 'function') {
+      el.setProp(name, value);
+      return true;
+    }
+    const spec = light[el.localName];
+    if (!spec) return false;
+    lightSet(el, spec, name, value);
+    return true;
+  };
+
+  /** Hover classes of light elements: one listener for the page, not one per element.
+   *  Bubble phase at the document, so custom elements inside (buttons) with
+   *  hover-stop-propagation have marked the event already. */
+  document.addEventListener('pointerdown', (e) => {
+    if (e.__wxHoverStopped || (e.button && e.button !== 0)) return;
+    const path = e.composedPath();
+    for (let i = 0; i < path.length; i++) {
+      const el = path[i];
+      const props = el.__props;
+      if (!props || !light[el.localName] || !('hoverClass' in props)) continue;
+      const cls = String(props.hoverClass || 'none').trim();
+      if (cls && cls !== 'none') {
+        const ctl = el.__hoverCtl || (el.__hoverCtl = { props: props, classList: el.classList, _hoverDisabled: () => !!props.disabled, _hoverEnd: WxElement.prototype._hoverEnd });
+        ctl.props = props;
+        WxElement.prototype._hoverDown.call(ctl, e);
+      }
+      if (props.hoverStopPropagation) break;
+    }
+  });
+
   wx.WxElement = WxElement;
-  wx.__base = { define, coerce, kebab, cssLength, pxOf, HOVER_PROPS, rootOf, overlayRoot };
+  wx.__base = { define, defineLight, coerce, kebab, cssLength, pxOf, HOVER_PROPS, rootOf, overlayRoot };
 })();

@@ -1,19 +1,14 @@
-/* view, cover-view, swiper-item-like containers: block containers with hover-class. */
+/*
+ * view and cover-view. `view` is a light component (base.js): a plain `wx-view` element
+ * whose hover-class is handled by one listener for the page; `cover-view` (a view drawn
+ * above native components; here every component is DOM) is a custom element.
+ */
 'use strict';
 (function () {
   const B = window.__wx.__base;
 
-  class WxView extends window.__wx.WxElement {
-    static get props() {
-      return Object.assign({}, B.HOVER_PROPS);
-    }
-    static get hover() {
-      return true;
-    }
-  }
-  B.define('view', WxView);
+  B.defineLight('view', { props: B.HOVER_PROPS });
 
-  /** cover-view: a view drawn above native components (here every component is DOM). */
   class WxCoverView extends window.__wx.WxElement {
     static get props() {
       return { scrollTop: { type: Number, value: 0 }, markerId: { type: String, value: '' } };

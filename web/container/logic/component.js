@@ -319,6 +319,7 @@
       globalClass: !isPage && /shared/.test(isolation),
       isolation: isolation,
       external: null,
+      scope: 0,
       generics: null,
       modelBindings: null,
       relations: {},
@@ -370,6 +371,8 @@
     var ext = external || null;
     if (JSON.stringify(ext) !== JSON.stringify(c.external)) {
       c.external = ext;
+      // Class tokens of its nodes map differently now: every node's attributes again.
+      c.scope++;
       if (c.rendered) om.tree.invalidate(inst);
     }
     if (generics) {

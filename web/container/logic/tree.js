@@ -26,7 +26,7 @@
     this.text = undefined;
     this.raw = null; // the attributes as rendered last time
     this.sent = {}; // DOM attributes the frame has
-    this.classes = []; // class tokens as written (for selectors)
+    this.classText = ''; // the class attribute as written (selectors read its tokens)
     this.nodeId = ''; // the `id` attribute
     this.dataset = {};
     this.marks = null;
@@ -37,6 +37,8 @@
     this.slotAttr = ''; // `slot="…"` of a host's child
     this.model = null; // model:prop → data path of the owner
     this.domKids = null; // ids of the DOM children the frame has (DOM parents only)
+    this.creating = null; // the attributes of its create operation, while being made
+    this.scope = 0; // the owner's class-mapping version its attributes were mapped with
     this.alive = true;
     nodes[this.id] = this;
   }
@@ -148,8 +150,10 @@
   /** Class tokens as the owner's scope writes them (docs/bundle.md, "Styles"). */
   function mapClass(owner, value) {
     if (value === undefined || value === null || value === false) return '';
-    var tokens = String(value).split(/\s+/);
     var c = owner.__;
+    // A page writes its classes as they are.
+    if (!c.prefix) return String(value);
+    var tokens = String(value).split(/\s+/);
     var out = [];
     for (var i = 0; i < tokens.length; i++) {
       var t = tokens[i];
@@ -166,7 +170,17 @@
     return out.join(' ');
   }
 
+  // Attribute names repeat in every row of a list: what they mean is worked out once.
+  var eventOf = Object.create(null);
+  var datasetKey = Object.create(null);
+
   function parseEvent(name) {
+    var hit = eventOf[name];
+    if (hit !== undefined) return hit;
+    return (eventOf[name] = parseEventName(name));
+  }
+
+  function parseEventName(name) {
     var wxs = false;
     if (name.indexOf('$wxs:') === 0) {
       wxs = true;
@@ -188,6 +202,11 @@
     if (v.sent[name] === value) return;
     if (value === undefined) delete v.sent[name];
     else v.sent[name] = value;
+    // A node being created carries its first attributes in its create operation.
+    if (v.creating) {
+      if (value !== undefined) v.creating[name] = value;
+      return;
+    }
     emit([OP_ATTR, v.id, name, value]);
   }
 
@@ -201,7 +220,6 @@
     var dataset = {};
     var marks = null;
     var props = isHost ? {} : null;
-    var classes = [];
     var slot = '';
     var nodeId = '';
     var external = null;
@@ -215,8 +233,8 @@
         (listeners[ev.type] = listeners[ev.type] || []).push({ handler: value, capture: ev.capture, catch: ev.catch, mut: ev.mut, wxs: ev.wxs });
         continue;
       }
-      if (name.indexOf('data-') === 0) {
-        dataset[om.camel(name.slice(5).toLowerCase())] = value;
+      if (name.charCodeAt(0) === 100 && name.indexOf('data-') === 0) {
+        dataset[datasetKey[name] || (datasetKey[name] = om.camel(name.slice(5).toLowerCase()))] = value;
         want[name] = value === undefined || value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
         continue;
       }
@@ -226,7 +244,7 @@
       }
       switch (name) {
         case 'class':
-          classes = value === undefined || value === null ? [] : String(value).split(/\s+/).filter(Boolean);
+          v.classText = value === undefined || value === null ? '' : String(value);
           want['class'] = mapClass(owner, value);
           continue;
         case 'style':
@@ -273,7 +291,7 @@
     }
     v.dataset = dataset;
     v.marks = marks;
-    v.classes = classes;
+    if (!('class' in attrs)) v.classText = '';
     v.nodeId = nodeId;
     if (v.slotAttr !== slot) {
       v.slotAttr = slot;
@@ -281,6 +299,7 @@
     }
     v.model = raw.model ? parseModel(raw.model) : null;
     v.raw = attrs;
+    v.scope = owner.__.scope;
     if (isHost && comp) om.component.receive(comp, props, external, raw.generics, v.model);
   }
 
@@ -318,14 +337,18 @@
       var inst = om.component.create(path, v, owner, raw);
       v.comp = inst;
       batch.created.push(inst);
-      if (!inst.__.virtual) emit([OP_ELEMENT, v.id, tag, {}]);
+      v.creating = {};
+      if (!inst.__.virtual) emit([OP_ELEMENT, v.id, tag, v.creating]);
       applyAttrs(v, raw, true);
+      v.creating = null;
       v.children = list(owner, v, [], raw.children || []);
       om.component.firstRender(inst);
       return v;
     }
-    emit([OP_ELEMENT, v.id, tag, {}]);
+    v.creating = {};
+    emit([OP_ELEMENT, v.id, tag, v.creating]);
     applyAttrs(v, raw, false);
+    v.creating = null;
     v.children = list(owner, v, [], raw.children || []);
     markDom(v);
     return v;
@@ -349,19 +372,40 @@
       }
       return;
     }
-    applyAttrs(v, raw, !!v.comp);
+    // Most nodes of a re-render have the very same attribute values: nothing to do for
+    // them unless the owner's class mapping changed meanwhile.
+    if (raw.model || raw.generics || v.scope !== v.owner.__.scope || !sameAttrs(v.raw, raw.attrs)) applyAttrs(v, raw, !!v.comp);
     v.children = list(v.owner, v, v.children, raw.children || []);
   }
 
-  /** Removes `v` for good: its component instances detach, the frame forgets its nodes. */
-  function remove(v) {
+  function sameAttrs(a, b) {
+    if (!a || !b) return a === b;
+    var n = 0;
+    for (var k in b) {
+      if (a[k] !== b[k]) return false;
+      n++;
+    }
+    for (var j in a) n--;
+    return n === 0;
+  }
+
+  /** Removes `v` for good: its component instances detach, the frame forgets its nodes.
+   *  `inDom`: an ancestor's DOM element is forgotten already, and the frame forgets
+   *  everything inside a forgotten element, so only the tops of subtrees are sent. */
+  function remove(v, inDom) {
     if (!v.alive) return;
     v.alive = false;
     delete nodes[v.id];
+    var isElement = v.slotName === undefined && !(v.comp && v.comp.__.virtual);
+    if (isElement && !inDom) batch.forget.push(v.id);
+    var covered = inDom || isElement;
     if (v.comp) om.component.destroy(v.comp);
-    for (var i = 0; i < v.children.length; i++) remove(v.children[i]);
-    if (v.comp && v.comp.__.root) for (var j = 0; j < v.comp.__.root.length; j++) remove(v.comp.__.root[j]);
-    if (v.slotName === undefined && !(v.comp && v.comp.__.virtual)) batch.forget.push(v.id);
+    for (var i = 0; i < v.children.length; i++) {
+      // A host's children sit in its component's slots; unassigned ones in no element.
+      var c = v.children[i];
+      remove(c, covered && !(v.comp && v.comp.__.virtual) && (!v.comp || !!slotFor(v.comp, c)));
+    }
+    if (v.comp && v.comp.__.root) for (var j = 0; j < v.comp.__.root.length; j++) remove(v.comp.__.root[j], covered && !v.comp.__.virtual);
   }
 
   function sameKind(v, raw) {
@@ -401,7 +445,7 @@
       if (old[i] !== v) changed = true;
       out[i] = v;
     }
-    for (i = 0; i < old.length; i++) if (!used[old[i].id]) remove(old[i]);
+    for (i = 0; i < old.length; i++) if (!used[old[i].id]) remove(old[i], false);
     if (changed) listChanged(owner, parent);
     return out;
   }
@@ -521,6 +565,15 @@
     v.sent[key] = m.value;
   }
   om.bridge.on('prop', userChanged);
+
+  Object.defineProperty(VNode.prototype, 'classes', {
+    get: function () {
+      return this.classText ? this.classText.split(/\s+/).filter(Boolean) : [];
+    },
+    set: function (list) {
+      this.classText = list.join(' ');
+    },
+  });
 
   om.tree = {
     VNode: VNode,

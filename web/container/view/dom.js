@@ -40,12 +40,11 @@
       }
       return;
     }
-    if (typeof el.setProp === 'function') {
-      try {
-        el.setProp(camel(name), value);
-      } catch (e) {
-        console.error('[openmini] ' + el.localName + '.setProp(' + name + '): ' + (e && e.stack || e));
-      }
+    // Built-in components (custom elements, and the light ones: view, text).
+    try {
+      if (window.__wx.setProp(el, camel(name), value)) return;
+    } catch (e) {
+      console.error('[openmini] ' + el.localName + '.setProp(' + name + '): ' + (e && e.stack || e));
       return;
     }
     // An element the platform has no component for: plain attributes.
@@ -93,16 +92,22 @@
     return n;
   }
 
+  /** Op 6: the node and every runtime node inside it are gone for good. */
   function forget(id) {
     var n = nodes[id];
     if (!n) return;
-    delete nodes[id];
     if (n.parentNode) n.parentNode.removeChild(n);
+    drop(n);
+  }
+
+  function drop(n) {
+    if (n.__id !== undefined) delete nodes[n.__id];
     if (typeof n.destroy === 'function') {
       try {
         n.destroy();
       } catch (_) {}
     }
+    for (var c = n.firstChild; c; c = c.nextSibling) if (c.__id !== undefined || c.nodeType === 1) drop(c);
   }
 
   /** Applies one batch. Page operations go to the page manager. */

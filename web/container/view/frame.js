@@ -9,13 +9,6 @@
   om.containerBase = self.slice(0, self.indexOf('/container/') + '/container/'.length);
   om.origin = om.containerBase.slice(0, -'/container/'.length);
 
-  // Built-in components, in this order (components/base.js is in frame.html): the
-  // files of components/load.js's FILES.
-  var COMPONENTS = [
-    'view', 'text', 'image', 'button', 'input', 'checkbox', 'form', 'navigator', 'icon', 'progress', 'slider',
-    'wheel', 'picker-view', 'region-data', 'picker', 'scroll-view', 'swiper', 'movable', 'rich-text', 'media',
-  ];
-
   var worker = null;
   var queue = []; // messages for the worker before it exists
   var hostCalls = {}; // our call id → the worker's call id
@@ -143,20 +136,6 @@
     }
   }
 
-  function loadComponents(done) {
-    var left = COMPONENTS.length;
-    if (!left) return done();
-    COMPONENTS.forEach(function (name) {
-      var s = document.createElement('script');
-      s.src = om.containerBase + 'components/' + name + '.js';
-      s.async = false;
-      s.onload = s.onerror = function () {
-        if (--left === 0) done();
-      };
-      document.head.appendChild(s);
-    });
-  }
-
   function start(m) {
     om.env = m;
     // The built-in components and their attributes, for wx.canIUse.
@@ -203,9 +182,7 @@
             menuRect: m.menuRect || null,
           };
           om.env = launch;
-          loadComponents(function () {
-            start(launch);
-          });
+          start(launch);
         }
         break;
       case 'reply': {
