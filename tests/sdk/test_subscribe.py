@@ -63,6 +63,16 @@ def test_subscription_message_round_trip(server, world, wechat, http):
         client.wxa.send_subscribe_message(openid, template_id, data, page="pages/index/index")
     assert refused.value.errcode == 43101
 
+    # What the host's consent dialog shows: the template's title and keywords, this
+    # app's templates only.
+    shown = requests.get(server.base_url + f"/client/v1/apps/{app.appid}/templates",
+                         params={"ids": template_id + ",nope"}, headers=auth, timeout=10).json()
+    assert shown == {"templates": [{"priTmplId": template_id, "title": title["title"], "type": 2,
+                                    "keywords": [k["name"] for k in keywords]}]}
+    other = world.app()
+    assert requests.get(server.base_url + f"/client/v1/apps/{other.appid}/templates",
+                        params={"ids": template_id}, headers=auth, timeout=10).json() == {"templates": []}
+
     # The user taps, the dialog opens, the user accepts.
     tap = json_of(http.post(f"/client/v1/apps/{app.appid}/tap", headers=auth))["tap"]
     answer = json_of(http.post(f"/client/v1/apps/{app.appid}/subscribe",

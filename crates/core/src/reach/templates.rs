@@ -22,6 +22,8 @@ pub struct TemplateView {
     /// The same lines with the library's examples.
     pub example: String,
     pub kind: i64,
+    /// The keywords' names, in order (what the consent dialog shows the user).
+    pub keywords: Vec<String>,
 }
 
 /// The field name of a keyword in sends: its rule and its kid (`thing1`).
@@ -75,7 +77,8 @@ pub async fn list(store: &dyn TemplateStore, app_id: i64) -> Result<Vec<Template
         let line = |k: &&super::library::Keyword, v: String| format!("{}:{}\n", k.name, v);
         let content = kws.iter().map(|k| line(k, format!("{{{{{}.DATA}}}}", field_name(&k.rule, k.kid)))).collect();
         let example = kws.iter().map(|k| line(k, k.example.clone())).collect();
-        out.push(TemplateView { pri_tmpl_id: t.pri_tmpl_id, title: tpl.title.clone(), content, example, kind: tpl.kind });
+        let keywords = kws.iter().map(|k| k.name.clone()).collect();
+        out.push(TemplateView { pri_tmpl_id: t.pri_tmpl_id, title: tpl.title.clone(), content, example, kind: tpl.kind, keywords });
     }
     Ok(out)
 }

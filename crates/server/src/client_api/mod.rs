@@ -32,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .route("/client/v1/apps/{appid}/user-profile", post(user_profile))
         .route("/client/v1/apps/{appid}/tap", post(subscriptions::tap))
         .route("/client/v1/apps/{appid}/subscribe", post(subscriptions::consent))
+        .route("/client/v1/apps/{appid}/templates", get(subscriptions::templates))
         .route("/client/v1/apps/{appid}/subscriptions", get(subscriptions::list))
         .route("/client/v1/apps/{appid}/subscriptions/withdraw", post(subscriptions::withdraw))
         .route("/client/v1/apps/{appid}/subscriptions/switch", post(subscriptions::switch))

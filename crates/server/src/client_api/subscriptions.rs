@@ -5,13 +5,39 @@
 use super::auth::ClientUser;
 use super::{Body, ClientReply};
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
 use axum::Json;
 use crate::open_api::party;
 use openmini_core::reach::store::{PushStore, SubscriptionStore};
-use openmini_core::reach::{customer_service, events, inbox, legacy, subscribe};
+use openmini_core::reach::{customer_service, events, inbox, legacy, subscribe, templates};
+use openmini_core::{ApiError, Code};
 use serde::Deserialize;
 use serde_json::{json, Value};
+
+#[derive(Deserialize)]
+pub struct TemplateQuery {
+    ids: Option<String>,
+}
+
+/// `GET /client/v1/apps/{appid}/templates?ids=a,b`: what the consent dialog and the
+/// settings show the user about the app's templates (title, one-time or long-term, the
+/// keywords' names), for the ids given, of this app only; unknown ids are left out.
+pub async fn templates(State(s): State<AppState>, _u: ClientUser, Path(appid): Path<String>, q: Result<Query<TemplateQuery>, QueryRejection>) -> ClientReply {
+    let Query(q) = q.map_err(|e| ApiError::with(Code::InvalidArgs, e.body_text()))?;
+    let app = s.identity.app_param(Some(&appid)).await?;
+    let ids: Vec<&str> = q.ids.as_deref().unwrap_or("").split(',').map(str::trim).filter(|i| !i.is_empty()).collect();
+    if ids.len() > 25 {
+        return Err(ApiError::with(Code::InvalidArgs, "at most 25 ids").into());
+    }
+    let list: Vec<Value> = templates::list(&s.db, app.id)
+        .await?
+        .into_iter()
+        .filter(|t| ids.contains(&t.pri_tmpl_id.as_str()))
+        .map(|t| json!({ "priTmplId": t.pri_tmpl_id, "title": t.title, "type": t.kind, "keywords": t.keywords }))
+        .collect();
+    Ok(Json(json!({ "templates": list })))
+}
 
 /// A tap proof: the host shell asks for one when the user taps in the view layer.
 pub async fn tap(State(s): State<AppState>, u: ClientUser, Path(appid): Path<String>) -> ClientReply {
