@@ -32,6 +32,9 @@ const KNOWN: &[&str] = &[
     "static", "componentPlaceholder", "navigateToMiniProgramAppIdList",
 ];
 
+/// Problems with page lists placed in app.json at most (then one line says there are more).
+pub const MAX_PAGE_PROBLEMS: usize = 200;
+
 /// Where `needle` (a JSON string value) first appears in the text, for diagnostics.
 pub fn find(text: &str, needle: &str) -> usize {
     let quoted = serde_json::to_string(needle).unwrap_or_default();
@@ -69,8 +72,20 @@ pub fn check(src: &Source<'_>, has_page: &dyn Fn(&str) -> bool, diags: &mut Vec<
         }
     }
     let err = |diags: &mut Vec<Diagnostic>, code, at: usize, msg: String| diags.push(src.diag(Severity::Error, code, Span::new(at, at), msg));
-    let pages_of = |v: Option<&Value>, field: &str, root: &str, diags: &mut Vec<Diagnostic>| -> Vec<String> {
+    // Problems with the page lists, past which they are counted, not placed: placing one
+    // searches the text, and 200,000 missing pages would search it 200,000 times.
+    let mut page_problems = 0usize;
+    let mut pages_of = |v: Option<&Value>, field: &str, root: &str, diags: &mut Vec<Diagnostic>| -> Vec<String> {
         let mut out = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut problem = |diags: &mut Vec<Diagnostic>, code, needle: &str, msg: String| {
+            page_problems += 1;
+            if page_problems <= MAX_PAGE_PROBLEMS {
+                err(diags, code, find(src.text, needle), msg);
+            } else if page_problems == MAX_PAGE_PROBLEMS + 1 {
+                err(diags, "too-many-errors", find(src.text, needle), "more problems with pages are not shown".into());
+            }
+        };
         match v.and_then(Value::as_array) {
             Some(list) if !list.is_empty() => {
                 for p in list {
@@ -78,18 +93,18 @@ pub fn check(src: &Source<'_>, has_page: &dyn Fn(&str) -> bool, diags: &mut Vec<
                         Some(s) if !s.is_empty() && !s.starts_with('/') && !s.split('/').any(|seg| seg == ".." || seg == ".") => {
                             let full = if root.is_empty() { s.to_string() } else { format!("{}/{s}", root.trim_end_matches('/')) };
                             if !has_page(&full) {
-                                err(diags, "missing-page", find(src.text, s), format!("page `{full}` has no `{full}.wxml`"));
+                                problem(diags, "missing-page", s, format!("page `{full}` has no `{full}.wxml`"));
                             }
-                            if out.contains(&full) {
-                                err(diags, "duplicate-page", find(src.text, s), format!("page `{full}` is listed twice"));
+                            if !seen.insert(full.clone()) {
+                                problem(diags, "duplicate-page", s, format!("page `{full}` is listed twice"));
                             }
                             out.push(full);
                         }
-                        _ => err(diags, "bad-page", find(src.text, field), format!("`{field}` entries are page paths like \"pages/index/index\"")),
+                        _ => problem(diags, "bad-page", field, format!("`{field}` entries are page paths like \"pages/index/index\"")),
                     }
                 }
             }
-            _ => err(diags, "no-pages", find(src.text, field), format!("`{field}` must be a non-empty list of page paths")),
+            _ => problem(diags, "no-pages", field, format!("`{field}` must be a non-empty list of page paths")),
         }
         out
     };

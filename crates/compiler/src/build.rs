@@ -6,10 +6,13 @@
 //! `file:line:col`; the build goes on after errors and reports them all.
 //!
 //! WXSS compiles through `wxss.rs` into `css/<path>.css`, one file per stylesheet.
-//! `usingComponents` is resolved (components.rs) into the manifest. Not yet: JS lowering.
+//! `usingComponents` is resolved (components.rs) into the manifest. JavaScript goes
+//! through js/: ES modules to CommonJS, `require`s resolved, lowered to ES5 when
+//! project.config.json's `setting.es6` (or `setting.enhance`) asks for it.
 
 use crate::app::{self, App};
 use crate::diag::{Diagnostic, Severity, Source};
+use crate::js::{self, JsOptions};
 use crate::wxml::codegen;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -99,7 +102,13 @@ pub fn read_tree(root: &Path, diags: &mut Vec<Diagnostic>) -> BTreeMap<String, V
         for e in entries {
             let path = e.path();
             let Ok(rel) = path.strip_prefix(root) else { continue };
-            let rel_s = rel.components().filter_map(|c| if let Component::Normal(s) = c { s.to_str() } else { None }).collect::<Vec<_>>().join("/");
+            let parts = || rel.components().filter_map(|c| if let Component::Normal(s) = c { Some(s) } else { None });
+            let rel_s = parts().map(|s| s.to_string_lossy()).collect::<Vec<_>>().join("/");
+            if parts().any(|s| s.to_str().is_none()) {
+                // Not skipped quietly: a folder's files would lose its name and take others' paths.
+                diags.push(diag(&rel_s, Severity::Error, "bad-file-name", "file and folder names must be UTF-8; this one is left out".into()));
+                continue;
+            }
             let name = e.file_name().to_string_lossy().into_owned();
             let Ok(meta) = std::fs::symlink_metadata(&path) else { continue };
             if meta.file_type().is_symlink() {
@@ -115,8 +124,7 @@ pub fn read_tree(root: &Path, diags: &mut Vec<Diagnostic>) -> BTreeMap<String, V
             if !meta.is_file() || name.starts_with('.') {
                 continue;
             }
-            if rel_s.is_empty() || e.file_name().to_str().is_none() {
-                diags.push(diag(&path.display().to_string(), Severity::Error, "bad-file-name", "file names must be UTF-8".into()));
+            if rel_s.is_empty() {
                 continue;
             }
             if meta.len() > MAX_FILE_BYTES {
@@ -139,23 +147,59 @@ pub fn read_tree(root: &Path, diags: &mut Vec<Diagnostic>) -> BTreeMap<String, V
     files
 }
 
-/// Where the mini program is: `miniprogramRoot` of `project.config.json`, if any.
-fn program_root(dir: &Path, diags: &mut Vec<Diagnostic>) -> std::path::PathBuf {
+/// `project.config.json`, if it is a regular file (not a link, which could name
+/// `/dev/zero`) of at most [`MAX_FILE_BYTES`] of UTF-8.
+fn read_config(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    let problem = if !meta.is_file() {
+        "must be a regular file (links are not followed)"
+    } else if meta.len() > MAX_FILE_BYTES {
+        "is larger than the per-file limit"
+    } else {
+        match std::fs::read(path).map(String::from_utf8) {
+            Ok(Ok(text)) => return Some(text),
+            Ok(Err(_)) => "is not UTF-8",
+            Err(_) => "cannot be read",
+        }
+    };
+    diags.push(diag("project.config.json", Severity::Error, "bad-project-config", format!("project.config.json {problem}")));
+    None
+}
+
+/// Whether a folder on the way from `dir` to `dir/rel` is a symbolic link (which
+/// could lead out of the project).
+fn through_link(dir: &Path, rel: &str) -> bool {
+    let mut at = dir.to_path_buf();
+    Path::new(rel).components().any(|c| {
+        at.push(c);
+        std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink())
+    })
+}
+
+/// Where the mini program is (`miniprogramRoot` of `project.config.json`, if any), and
+/// how its JavaScript is compiled (`setting.es6`, WeChat's "ES6 to ES5", or
+/// `setting.enhance`, its "enhanced compile", which implies it).
+fn program_root(dir: &Path, diags: &mut Vec<Diagnostic>) -> (std::path::PathBuf, JsOptions) {
     let cfg = dir.join("project.config.json");
-    let Ok(text) = std::fs::read_to_string(&cfg) else { return dir.to_path_buf() };
+    let Some(text) = read_config(&cfg, diags) else { return (dir.to_path_buf(), JsOptions::default()) };
     let src = Source::new("project.config.json", &text);
     match app::parse_json(&src) {
-        Ok(v) => match v.get("miniprogramRoot").and_then(|r| r.as_str()).filter(|r| !r.is_empty()) {
-            Some(r) if Path::new(r).components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir)) => dir.join(r),
-            Some(r) => {
-                diags.push(diag("project.config.json", Severity::Error, "path-escapes", format!("miniprogramRoot `{r}` leaves the project")));
-                dir.to_path_buf()
-            }
-            None => dir.to_path_buf(),
-        },
+        Ok(v) => {
+            let setting = |k: &str| v.get("setting").and_then(|s| s.get(k)).and_then(|b| b.as_bool()).unwrap_or(false);
+            let js = JsOptions { lower: setting("es6") || setting("enhance") };
+            let root = match v.get("miniprogramRoot").and_then(|r| r.as_str()).filter(|r| !r.is_empty()) {
+                Some(r) if Path::new(r).components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir)) && !through_link(dir, r) => dir.join(r),
+                Some(r) => {
+                    diags.push(diag("project.config.json", Severity::Error, "path-escapes", format!("miniprogramRoot `{r}` leaves the project")));
+                    dir.to_path_buf()
+                }
+                None => dir.to_path_buf(),
+            };
+            (root, js)
+        }
         Err(d) => {
             diags.push(d);
-            dir.to_path_buf()
+            (dir.to_path_buf(), JsOptions::default())
         }
     }
 }
@@ -173,7 +217,7 @@ pub fn build(dir: &Path, opts: &Options) -> Bundle {
 /// progress bar on large apps).
 pub fn build_with_progress(dir: &Path, opts: &Options, progress: &mut dyn FnMut(usize, usize)) -> Bundle {
     let mut diags = Vec::new();
-    let root = program_root(dir, &mut diags);
+    let (root, js_options) = program_root(dir, &mut diags);
     let files = read_tree(&root, &mut diags);
     let text = |p: &str| files.get(p).and_then(|b| std::str::from_utf8(b).ok());
     let Some(app_text) = text("app.json") else {
@@ -198,14 +242,20 @@ pub fn build_with_progress(dir: &Path, opts: &Options, progress: &mut dyn FnMut(
         .filter_map(|(p, b)| std::str::from_utf8(b).ok().map(|t| (p.clone(), t.to_string())))
         .collect();
     // Every source file belongs to the subpackage whose root holds it, or to the main package.
-    let package_of = |p: &str| packages.iter().skip(1).position(|pk| p.starts_with(&format!("{}/", pk.root))).map_or(0, |i| i + 1);
+    let find_package = |p: &str| packages.iter().skip(1).position(|pk| p.strip_prefix(pk.root.as_str()).is_some_and(|r| r.starts_with('/'))).map_or(0, |i| i + 1);
+    // Looked up once per file: the loops below ask for every file in every package.
+    let package_index: std::collections::HashMap<&str, usize> = files.keys().map(|p| (p.as_str(), find_package(p))).collect();
+    let package_of = |p: &str| package_index.get(p).copied().unwrap_or_else(|| find_package(p));
+    // Every package's `logic.js` at once: requires are checked across packages, and
+    // files compile in parallel.
+    let js_packages: Vec<js::Package> = packages.iter().map(|p| js::Package { root: &p.root, independent: p.independent }).collect();
+    let mut logic = js::logic(&files, &js_packages, &package_of, js_options, &mut diags);
     let mut out = BTreeMap::new();
     let mut manifests = Vec::new();
     let mut done = 0;
     for (i, pkg) in packages.iter().enumerate() {
         let dir_of = |name: &str| if pkg.root.is_empty() { format!("main/{name}") } else { format!("sub/{}/{name}", pkg.root) };
         let mut wxml = BTreeMap::new();
-        let mut logic = String::from("/* openmini bundle: logic */\n");
         let mut entries = Vec::new();
         let mut wxss = Vec::new();
         for (path, bytes) in files.iter().filter(|(p, _)| package_of(p) == i || (i > 0 && package_of(p) == 0 && (p.ends_with(".wxml") || p.ends_with(".wxs")))) {
@@ -221,12 +271,11 @@ pub fn build_with_progress(dir: &Path, opts: &Options, progress: &mut dyn FnMut(
             } else if !own {
                 continue;
             } else if path.ends_with(".js") {
-                match std::str::from_utf8(bytes) {
-                    Ok(t) => {
-                        logic.push_str(&format!("define({}, function (require, module, exports) {{\n{t}\n}});\n", serde_json::to_string(path).unwrap_or_default()));
-                    }
-                    Err(e) => diags.push(diag(path, Severity::Error, "not-utf8", format!("not UTF-8 text (byte {})", e.valid_up_to()))),
-                }
+                // In `logic` already.
+            } else if (path.ends_with(".wxss") || path.ends_with(".json")) && std::str::from_utf8(bytes).is_err() {
+                // Text the compiler reads (stylesheets, the JSON of pages and components).
+                let at = std::str::from_utf8(bytes).err().map_or(0, |e| e.valid_up_to());
+                diags.push(diag(path, Severity::Error, "not-utf8", format!("not UTF-8 text (byte {at})")));
             } else if path.ends_with(".wxss") {
                 wxss.push(path.clone());
             } else {
@@ -263,7 +312,7 @@ pub fn build_with_progress(dir: &Path, opts: &Options, progress: &mut dyn FnMut(
         diags.append(&mut d);
         // Loaded with importScripts by the container (which has no eval): it registers itself.
         let view = format!("__wxView({},{view});\n", serde_json::to_string(&pkg.root).unwrap_or_default());
-        for (name, body) in [("view.js", view.into_bytes()), ("logic.js", logic.into_bytes())] {
+        for (name, body) in [("view.js", view.into_bytes()), ("logic.js", std::mem::take(&mut logic[i]).into_bytes())] {
             let name = dir_of(name);
             entries.push(entry(name.clone(), &body));
             out.insert(name, body);

@@ -67,28 +67,38 @@ impl<'a> Source<'a> {
         Source { name, text, lines }
     }
 
-    /// 1-based (line, column in characters) of a byte offset (clamped into the file).
+    /// 1-based (line, column in characters) of a byte offset (clamped into the file; an
+    /// offset inside a character counts as that character's start).
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
         let line = self.lines.partition_point(|&s| s <= offset).max(1);
         let start = self.lines[line - 1];
         let col = self.text.get(start..offset).map_or(offset - start, |s| s.chars().count()) + 1;
         (line, col)
     }
 
-    /// The line, or for a long one the 100 characters around `col`; and where `col` is in it.
-    fn excerpt(&self, line: usize, col: usize) -> (String, usize) {
+    /// The line, or for a long one the 100 characters around byte `offset` (which is on
+    /// `line`); and where `offset` is in it. Only the bytes shown are looked at, so a
+    /// diagnostic on a line of megabytes costs no more than one on a short line.
+    fn excerpt(&self, line: usize, offset: usize) -> (String, usize) {
         let start = self.lines[line - 1];
         let end = self.lines.get(line).map_or(self.text.len(), |e| e - 1);
         let s = self.text.get(start..end).unwrap_or("").trim_end_matches('\r');
-        let from = col.saturating_sub(60);
-        let shown: String = s.chars().skip(from).take(100).map(|c| if c == '\t' { ' ' } else { c }).collect();
-        (shown, col - from)
+        let mut at = offset.saturating_sub(start).min(s.len());
+        while !s.is_char_boundary(at) {
+            at -= 1;
+        }
+        let before: Vec<char> = s[..at].chars().rev().take(59).collect();
+        let shown: String = before.iter().rev().copied().chain(s[at..].chars()).take(100).map(|c| if c == '\t' { ' ' } else { c }).collect();
+        (shown, before.len() + 1)
     }
 
     pub fn diag(&self, severity: Severity, code: &'static str, span: Span, message: impl Into<String>) -> Diagnostic {
         let (line, col) = self.line_col(span.start);
-        let (excerpt, excerpt_col) = self.excerpt(line, col);
+        let (excerpt, excerpt_col) = self.excerpt(line, span.start);
         Diagnostic { severity, code, message: message.into(), file: self.name.to_string(), line, col, excerpt, excerpt_col }
     }
 }
@@ -107,6 +117,10 @@ mod tests {
         let d = s.diag(Severity::Error, "test", Span::new(at, at + 3), "boom");
         assert_eq!(d.to_string(), "a.wxml:2:7: error[test]: boom\n  |   <文本 x=1>\n  |       ^");
         assert_eq!(s.line_col(10_000), s.line_col(s.text.len()));
+        // Inside a character (a position computed by another tool): that character.
+        let wide = s.text.find('本').unwrap();
+        assert_eq!(s.line_col(wide + 1), s.line_col(wide));
+        assert_eq!(s.diag(Severity::Error, "test", Span::new(wide + 2, 0), "x").col, 5);
         // A long line shows the part around the column, caret under it.
         let long = format!("<view a=\"{}\" b=1>", "x".repeat(1000));
         let s = Source::new("l.wxml", &long);

@@ -111,8 +111,46 @@ impl<'i> Visitor<'i> for Scoper<'_> {
 }
 
 fn diag(file: &str, severity: Severity, code: &'static str, line: usize, col: usize, message: String, text: &str) -> Diagnostic {
-    let excerpt: String = text.lines().nth(line.saturating_sub(1)).unwrap_or("").chars().take(200).collect();
-    Diagnostic { severity, code, message, file: file.to_string(), line: line.max(1), col: col.max(1), excerpt, excerpt_col: col.clamp(1, 200) }
+    // The line, or for a long one the 100 characters around the column.
+    let (line, col) = (line.max(1), col.max(1));
+    let from = col.saturating_sub(60);
+    let excerpt: String = text.lines().nth(line - 1).unwrap_or("").chars().skip(from).take(100).collect();
+    Diagnostic { severity, code, message, file: file.to_string(), line, col, excerpt, excerpt_col: col - from }
+}
+
+/// Brackets and blocks nest at most this deep in a stylesheet: lightningcss parses
+/// nesting by recursion, and `:is(` or `@media {` a few hundred deep overflows a
+/// thread's stack (a crash, not an error). Real stylesheets nest a handful deep.
+pub const MAX_NESTING: usize = 32;
+
+/// Where (line, column) `text` first nests deeper than [`MAX_NESTING`], if it does;
+/// strings, comments and escapes are skipped as CSS reads them.
+fn too_deep(text: &str) -> Option<(usize, usize)> {
+    let b = text.as_bytes();
+    let (mut i, mut depth) = (0, 0usize);
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 1,
+            b'/' if b.get(i + 1) == Some(&b'*') => i = text[i + 2..].find("*/").map_or(b.len(), |e| i + 2 + e + 1),
+            q @ (b'"' | b'\'') => {
+                i += 1;
+                while i < b.len() && b[i] != q && b[i] != b'\n' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    let line_start = text[..i].rfind('\n').map_or(0, |n| n + 1);
+                    return Some((text[..i].matches('\n').count() + 1, text[line_start..i].chars().count() + 1));
+                }
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 /// `Nrpx` → `N/7.5 vw`: 750rpx is the width of the screen (the container's viewport).
@@ -137,30 +175,99 @@ impl<'i> Visitor<'i> for Rpx {
     }
 }
 
+/// One stylesheet inlines at most this many imports, and this much imported text: a
+/// file imported many times over by files imported many times over (a diamond, ten
+/// imports of the next file, 16 deep) would otherwise be inlined 10^16 times.
+pub const MAX_IMPORTS: usize = 256;
+pub const MAX_IMPORTED_BYTES: usize = 16 << 20;
+
+/// Problems reported per stylesheet at most (then one line says how many more): each
+/// costs a look at its line, and a sheet of 16 MB can hold a million bad rules.
+pub const MAX_DIAGNOSTICS: usize = 200;
+
 struct Ctx<'a> {
     files: &'a BTreeMap<String, String>,
     diags: Vec<Diagnostic>,
+    /// Problems past [`MAX_DIAGNOSTICS`], counted.
+    dropped: usize,
     stack: Vec<String>,
+    /// Imports inlined so far, and their bytes (see [`MAX_IMPORTS`]).
+    imported: usize,
+    imported_bytes: usize,
+    /// Selectors that lowering nesting adds, so far (see [`MAX_NESTED_SELECTORS`]).
+    nested: u64,
+}
+
+/// Selectors that lowering nesting may add to a stylesheet (see [`nested_selectors`]).
+pub const MAX_NESTED_SELECTORS: u64 = 100_000;
+
+/// The selectors that writing out the nesting of `rules` adds to those written (each
+/// nested rule's list times the combinations of the lists around it), counted high.
+fn nested_selectors(rules: &CssRuleList<'_>, around: u64) -> u64 {
+    let style = |s: &lightningcss::rules::style::StyleRule<'_>| {
+        let own = s.selectors.0.len() as u64;
+        let all = around.saturating_mul(own);
+        all.saturating_sub(own).saturating_add(nested_selectors(&s.rules, all))
+    };
+    rules.0.iter().fold(0u64, |sum, rule| {
+        sum.saturating_add(match rule {
+            CssRule::Style(s) => style(s),
+            CssRule::Nesting(n) => style(&n.style),
+            CssRule::Media(m) => nested_selectors(&m.rules, around),
+            CssRule::Supports(m) => nested_selectors(&m.rules, around),
+            CssRule::Container(m) => nested_selectors(&m.rules, around),
+            CssRule::LayerBlock(m) => nested_selectors(&m.rules, around),
+            CssRule::Scope(m) => nested_selectors(&m.rules, around),
+            CssRule::StartingStyle(m) => nested_selectors(&m.rules, around),
+            CssRule::MozDocument(m) => nested_selectors(&m.rules, around),
+            _ => 0,
+        })
+    })
+}
+
+impl Ctx<'_> {
+    fn report(&mut self, make: impl FnOnce() -> Diagnostic) {
+        if self.diags.len() < MAX_DIAGNOSTICS {
+            self.diags.push(make());
+        } else {
+            self.dropped += 1;
+        }
+    }
 }
 
 /// The rules of `path` with its imports inlined.
 fn rules<'a>(cx: &mut Ctx<'a>, path: &str, component: bool) -> Vec<CssRule<'a>> {
     let Some(text) = cx.files.get(path) else { return Vec::new() };
+    if let Some((line, col)) = too_deep(text) {
+        let msg = format!("brackets and blocks nest more than {MAX_NESTING} deep; the stylesheet is left out");
+        cx.report(|| diag(path, Severity::Error, "too-deep", line, col, msg, text));
+        return Vec::new();
+    }
     let warnings = Arc::new(RwLock::new(Vec::new()));
     let opts = ParserOptions { filename: path.to_string(), error_recovery: true, warnings: Some(warnings.clone()), ..ParserOptions::default() };
     let sheet = match StyleSheet::parse(text, opts) {
         Ok(s) => s,
         Err(e) => {
             let (line, col) = e.loc.as_ref().map_or((1, 1), |l| (l.line as usize + 1, l.column as usize));
-            cx.diags.push(diag(path, Severity::Error, "bad-css", line, col, e.kind.to_string(), text));
+            cx.report(|| diag(path, Severity::Error, "bad-css", line, col, e.kind.to_string(), text));
             return Vec::new();
         }
     };
     if let Ok(w) = warnings.read() {
         for e in w.iter() {
             let (line, col) = e.loc.as_ref().map_or((1, 1), |l| (l.line as usize + 1, l.column as usize));
-            cx.diags.push(diag(path, Severity::Error, "bad-css", line, col, format!("{} (rule dropped)", e.kind), text));
+            cx.report(|| diag(path, Severity::Error, "bad-css", line, col, format!("{} (rule dropped)", e.kind), text));
         }
+    }
+    // Nesting is lowered for the container's browsers by writing out every combination
+    // (`.a,.b{.c,.d{…}}` → `.a .c,.a .d,.b .c,.b .d`): ten selectors ten deep would be
+    // 10^10 of them. Refused past a bound, before anything is printed.
+    let added = nested_selectors(&sheet.rules, 1);
+    cx.nested = cx.nested.saturating_add(added);
+    if cx.nested > MAX_NESTED_SELECTORS {
+        let msg = format!("nested rules would be written out as more than {MAX_NESTED_SELECTORS} selectors (every combination of the lists); the stylesheet is left out");
+        cx.report(|| diag(path, Severity::Error, "nesting-too-large", 1, 1, msg, text));
+        return Vec::new();
     }
     let mut out = Vec::new();
     for rule in sheet.rules.0 {
@@ -171,18 +278,28 @@ fn rules<'a>(cx: &mut Ctx<'a>, path: &str, component: bool) -> Vec<CssRule<'a>> 
                 let target = resolve_any(path, &url).map(|p| if p.ends_with(".wxss") { p } else { format!("{p}.wxss") });
                 match target {
                     Some(t) if cx.stack.contains(&t) => {
-                        cx.diags.push(diag(path, Severity::Error, "import-cycle", line, col, format!("`{url}` imports itself (through {})", cx.stack.join(" → ")), text));
+                        let msg = format!("`{url}` imports itself (through {})", cx.stack.join(" → "));
+                        cx.report(|| diag(path, Severity::Error, "import-cycle", line, col, msg, text));
                     }
                     Some(_) if cx.stack.len() >= MAX_IMPORT_DEPTH => {
-                        cx.diags.push(diag(path, Severity::Error, "import-depth", line, col, format!("imports nest more than {MAX_IMPORT_DEPTH} deep"), text));
+                        cx.report(|| diag(path, Severity::Error, "import-depth", line, col, format!("imports nest more than {MAX_IMPORT_DEPTH} deep"), text));
+                    }
+                    Some(t) if cx.imported >= MAX_IMPORTS || cx.imported_bytes + cx.files.get(&t).map_or(0, String::len) > MAX_IMPORTED_BYTES => {
+                        if cx.imported != usize::MAX {
+                            let msg = format!("more than {MAX_IMPORTS} imports or {MAX_IMPORTED_BYTES} bytes of imported WXSS; `{url}` and later imports are left out");
+                            cx.report(|| diag(path, Severity::Error, "too-many-imports", line, col, msg, text));
+                            cx.imported = usize::MAX;
+                        }
                     }
                     Some(t) if cx.files.contains_key(&t) => {
+                        cx.imported += 1;
+                        cx.imported_bytes += cx.files.get(&t).map_or(0, String::len);
                         cx.stack.push(t.clone());
                         out.extend(rules(cx, &t, component));
                         cx.stack.pop();
                     }
-                    Some(t) => cx.diags.push(diag(path, Severity::Error, "missing-file", line, col, format!("`{url}` ({t}) is not in the package"), text)),
-                    None => cx.diags.push(diag(path, Severity::Error, "path-escapes", line, col, format!("`{url}` leaves the package"), text)),
+                    Some(t) => cx.report(|| diag(path, Severity::Error, "missing-file", line, col, format!("`{url}` ({t}) is not in the package"), text)),
+                    None => cx.report(|| diag(path, Severity::Error, "path-escapes", line, col, format!("`{url}` leaves the package"), text)),
                 }
             }
             CssRule::Style(style) => {
@@ -200,7 +317,7 @@ fn rules<'a>(cx: &mut Ctx<'a>, path: &str, component: bool) -> Vec<CssRule<'a>> 
                             };
                             if let Some(what) = what {
                                 let _ = &shown;
-                                cx.diags.push(diag(
+                                cx.report(|| diag(
                                     path,
                                     Severity::Warning,
                                     "component-selector",
@@ -232,8 +349,24 @@ fn targets() -> lightningcss::targets::Targets {
 /// Compiles the stylesheet `path` of the package for `scope`. Returns the CSS (minified)
 /// and every problem found.
 pub fn compile(files: &BTreeMap<String, String>, path: &str, scope: &Scope) -> (String, Vec<Diagnostic>) {
-    let mut cx = Ctx { files, diags: Vec::new(), stack: vec![path.to_string()] };
+    // A panic inside lightningcss (a bug there that we cannot fix here) is this
+    // stylesheet's error, not the end of the build.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| compile_unguarded(files, path, scope))).unwrap_or_else(|panic| {
+        let why = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
+        (String::new(), vec![diag(path, Severity::Error, "css-internal", 1, 1, format!("the CSS compiler failed on this stylesheet ({why}); please report it"), "")])
+    })
+}
+
+fn compile_unguarded(files: &BTreeMap<String, String>, path: &str, scope: &Scope) -> (String, Vec<Diagnostic>) {
+    let mut cx = Ctx { files, diags: Vec::new(), dropped: 0, stack: vec![path.to_string()], imported: 0, imported_bytes: 0, nested: 0 };
     let rules = rules(&mut cx, path, scope.is_component());
+    if cx.dropped > 0 {
+        if let Some(mut d) = cx.diags.last().cloned() {
+            d.code = "too-many-errors";
+            d.message = format!("{} more problems in this stylesheet are not shown", cx.dropped);
+            cx.diags.push(d);
+        }
+    }
     let mut sheet = StyleSheet::new(vec![path.to_string()], CssRuleList(rules), ParserOptions::default());
     let _ = sheet.visit(&mut Rpx);
     let prefix = match scope {

@@ -222,3 +222,163 @@ fn size_limits_warn() {
     let codes: Vec<_> = b.diagnostics.iter().map(|d| (d.code, d.severity)).collect();
     assert_eq!(codes, vec![("main-package-size", Severity::Warning), ("app-size", Severity::Warning)]);
 }
+
+/// A demo app whose JavaScript uses what mini programs use: `import`/`export` between
+/// files, `import x from` a CommonJS module, a package from `miniprogram_npm` (its
+/// `package.json` `main`), `/abs` paths, a subpackage requiring the main package and an
+/// independent subpackage on its own; and newer syntax (classes, arrows, destructuring,
+/// spread, template literals, for-of, default and rest parameters, generators,
+/// async/await, `?.`, `??`, `**`).
+fn js_demo(lower: bool) -> PathBuf {
+    app(&[
+        ("project.config.json", &format!(r#"{{"setting": {{"es6": {lower}, "minified": false}}}}"#)),
+        (
+            "app.json",
+            r#"{"pages": ["pages/index/index"], "subpackages": [{"root": "pkgA", "pages": ["pages/cat/cat"]}, {"root": "pkgB", "pages": ["pages/dog/dog"], "independent": true}]}"#,
+        ),
+        ("app.js", "const { twice } = require('./utils/util.js');\nApp({ twice: twice(5) });\n"),
+        (
+            "utils/util.js",
+            "const twice = (n = 1) => n * 2;\nclass Counter {\n  constructor(start) { this.n = start; }\n  inc(by = 1) { this.n += by; return this; }\n  get value() { return this.n; }\n}\nclass Double extends Counter {\n  inc(by = 1) { return super.inc(by * 2); }\n}\nfunction* range(n) { for (let i = 0; i < n; i++) yield i; }\nconst sumAll = (...xs) => xs.reduce((a, b) => a + b, 0);\nasync function later(v) { const x = await Promise.resolve(v); return x ** 2; }\nmodule.exports = { twice, Counter, Double, range, sumAll, later };\n",
+        ),
+        ("utils/greet.js", "export function greet(who = 'world') { return `hello ${who}`; }\nexport default { version: 2 };\n"),
+        ("miniprogram_npm/tiny-fmt/package.json", r#"{"name": "tiny-fmt", "main": "lib/fmt"}"#),
+        ("miniprogram_npm/tiny-fmt/lib/fmt.js", "module.exports = function fmt(n) { return 'n:' + n; };\n"),
+        (
+            "pages/index/index.js",
+            "import util, { twice as t2 } from '../../utils/util';\nimport fmt from 'tiny-fmt';\nimport * as greet from '/utils/greet';\nconst { Double, range, sumAll, later } = util;\nconst counts = [...range(4)];\nconst { a, ...rest } = { a: 1, b: 2, c: 3 };\nconst o = { ...rest, d: 4 };\nconst deep = { x: { y: null } };\nlet s = '';\nfor (const [k, v] of Object.entries(o)) s += `${k}=${v};`;\nconst data = {\n  twice: t2(21), counter: new Double(1).inc().inc(2).value, counts, sum: sumAll(...counts), a,\n  rest: o, s, opt: deep?.x?.y?.z ?? 'none', greet: greet.greet(), version: greet.default.version, fmt: fmt(3),\n};\nlater(3).then((v) => { data.later = v; });\nPage({ data });\nexport default data;\n",
+        ),
+        ("pages/index/index.wxml", "<view>{{twice}}</view>"),
+        ("pkgA/pages/cat/cat.js", "import { sumAll } from '../../../utils/util';\nPage({ data: { cat: sumAll(1, 2, 3) } });\n"),
+        ("pkgA/pages/cat/cat.wxml", "<view>{{cat}}</view>"),
+        ("pkgB/pages/dog/dog.js", "const h = require('./helper');\nPage({ data: { dog: h.bark() } });\n"),
+        ("pkgB/pages/dog/helper.js", "class Dog { bark() { return 'woof'; } }\nexports.bark = () => new Dog().bark();\n"),
+        ("pkgB/pages/dog/dog.wxml", "<view>{{dog}}</view>"),
+    ])
+}
+
+/// Runs `logic.js` files in Node the way the container does: `define` records modules,
+/// `require` looks only in each module's table; the main package and a subpackage share
+/// one registry, an independent subpackage has its own. Prints what `App` and `Page` got.
+fn run_logic(main: &str, sub: &str, independent: &str) -> String {
+    let script = format!(
+        r#"const vm = require('vm');
+const out = {{}}, pages = [];
+function registry() {{
+  const defs = {{}}, cache = {{}};
+  function load(id) {{
+    if (cache[id]) return cache[id].exports;
+    const d = defs[id];
+    if (!d) throw new Error('no module ' + id);
+    const module = {{ exports: {{}} }};
+    cache[id] = module;
+    d.factory.call(module.exports, (spec) => {{
+      if (!(spec in d.table)) throw new Error(id + ' requires ' + spec + ', not in its table');
+      return load(d.table[spec]);
+    }}, module, module.exports);
+    return module.exports;
+  }}
+  const ctx = vm.createContext({{ define(id, table, factory) {{ defs[id] = {{ table, factory }}; }}, Promise, Object,
+    App(o) {{ out.app = o; }}, Page(o) {{ pages.push(o.data); }} }});
+  return {{ run(code) {{ vm.runInContext(code, ctx); }}, load }};
+}}
+const r = registry();
+r.run({main});
+r.run({sub});
+['app.js', 'pages/index/index.js', 'pkgA/pages/cat/cat.js'].forEach(r.load);
+const alone = registry();
+alone.run({independent});
+alone.load('pkgB/pages/dog/dog.js');
+// After the promises (`async` functions) settle.
+setTimeout(() => console.log(JSON.stringify(Object.assign(out, ...pages))), 10);
+"#,
+        main = serde_json::to_string(main).unwrap(),
+        sub = serde_json::to_string(sub).unwrap(),
+        independent = serde_json::to_string(independent).unwrap()
+    );
+    run_node(&script)
+}
+
+/// Whether `word` stands in `code` as a word of its own (not inside `_create_class`).
+fn has_word(code: &str, word: &str) -> bool {
+    let ident = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$');
+    code.match_indices(word).any(|(i, _)| !ident(code[..i].chars().next_back()) && !ident(code[i + word.len()..].chars().next()))
+}
+
+#[test]
+fn javascript_modules_link_and_run_the_same_lowered_or_not() {
+    let mut results = Vec::new();
+    for lower in [false, true] {
+        let b = build(&js_demo(lower), &Options::default());
+        assert!(b.diagnostics.is_empty(), "{:#?}", b.diagnostics);
+        let text = |p: &str| String::from_utf8(b.files[p].clone()).unwrap();
+        let (main, sub, ind) = (text("main/logic.js"), text("sub/pkgA/logic.js"), text("sub/pkgB/logic.js"));
+        // Requires resolved into each module's table.
+        assert!(main.contains(r#""tiny-fmt":"miniprogram_npm/tiny-fmt/lib/fmt.js""#), "{main}");
+        assert!(main.contains(r#""/utils/greet":"utils/greet.js""#) && main.contains(r#""../../utils/util":"utils/util.js""#), "{main}");
+        assert!(sub.contains(r#""../../../utils/util":"utils/util.js""#), "{sub}");
+        // No ES module syntax is left, lowered or not.
+        for js in [&main, &sub, &ind] {
+            assert!(!has_word(js, "import") && !has_word(js, "export"), "{js}");
+        }
+        if lower {
+            // The app's own modules (swc's helpers are checked as ES5 by acorn in
+            // libraries.rs; their error messages say "class").
+            let own = |js: &str| js.split("\ndefine(").filter(|d| !d.starts_with("\"@swc/helpers/")).collect::<Vec<_>>().join("\n");
+            for js in [&own(&main), &own(&sub), &own(&ind)] {
+                for w in ["class", "let", "const", "async", "await"] {
+                    assert!(!has_word(js, w), "`{w}` left in\n{js}");
+                }
+                for m in ["=>", "`", "?.", "??", "**", "..."] {
+                    assert!(!js.contains(m), "`{m}` left in\n{js}");
+                }
+            }
+            // Helpers once per package: the subpackage uses the main package's; the
+            // independent one has its own.
+            let call_check = "define(\"@swc/helpers/_/_class_call_check\"";
+            assert_eq!((main.matches(call_check).count(), sub.matches(call_check).count(), ind.matches(call_check).count()), (1, 0, 1));
+        } else {
+            // Newer syntax stays (the container runs modern Chromium); plain scripts as written.
+            assert!(main.contains("class Counter {") && main.contains("const twice = (n = 1) => n * 2;"), "{main}");
+        }
+        results.push(run_logic(&main, &sub, &ind));
+    }
+    assert_eq!(
+        results[0],
+        r#"{"app":{"twice":10},"twice":42,"counter":7,"counts":[0,1,2,3],"sum":6,"a":1,"rest":{"b":2,"c":3,"d":4},"s":"b=2;c=3;d=4;","opt":"none","greet":"hello world","version":2,"fmt":"n:3","later":9,"cat":6,"dog":"woof"}"#
+    );
+    assert_eq!(results[1], results[0], "lowered to ES5, the app computes the same");
+}
+
+#[test]
+fn javascript_problems_are_reported_with_positions_and_the_rest_compiles() {
+    let dir = app(&[
+        ("app.json", r#"{"pages": ["pages/a/a"], "subpackages": [{"root": "sub", "pages": ["p/p"]}, {"root": "solo", "pages": ["p/p"], "independent": true}]}"#),
+        ("pages/a/a.wxml", "<view/>"),
+        ("pages/a/a.js", "const ok = require('./b');\nconst x = {\n  a: 1,\n  b: ,\n};\n"),
+        ("pages/a/b.js", "module.exports = require('nowhere');\nrequire('../../../../etc/passwd');\nrequire('/sub/p/p');\nvar name = 'dyn'; require('./' + name);\n"),
+        ("sub/p/p.wxml", "<view/>"),
+        ("sub/p/p.js", "require('../../pages/a/b');\n"),
+        ("solo/p/p.wxml", "<view/>"),
+        ("solo/p/p.js", "import b from '../../pages/a/b';\nexport default b;\n"),
+    ]);
+    let b = build(&dir, &Options::default());
+    let found: Vec<_> = b.diagnostics.iter().map(|d| (d.file.as_str(), d.line, d.col, d.code, d.severity)).collect();
+    assert_eq!(
+        found,
+        vec![
+            ("pages/a/a.js", 4, 6, "bad-js", Severity::Error),
+            ("pages/a/b.js", 1, 26, "missing-module", Severity::Warning),
+            ("pages/a/b.js", 2, 9, "path-escapes", Severity::Error),
+            ("pages/a/b.js", 3, 9, "cross-package-require", Severity::Error),
+            ("solo/p/p.js", 1, 15, "independent-require", Severity::Error),
+        ]
+    );
+    assert!(b.diagnostics[0].to_string().contains("  |   b: ,\n  |      ^"), "{}", b.diagnostics[0]);
+    // The other modules compiled: the subpackage's require of the main package is fine,
+    // the dynamic require is left to the runtime.
+    let main = String::from_utf8(b.files["main/logic.js"].clone()).unwrap();
+    assert!(main.contains("define(\"pages/a/b.js\", {}, function") && !main.contains("define(\"pages/a/a.js\""), "{main}");
+    let sub = String::from_utf8(b.files["sub/sub/logic.js"].clone()).unwrap();
+    assert!(sub.contains(r#"define("sub/p/p.js", {"../../pages/a/b":"pages/a/b.js"}"#), "{sub}");
+}

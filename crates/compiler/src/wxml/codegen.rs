@@ -11,10 +11,11 @@
 //! WXS modules (inline and `src`, `require` between them) run as given, each in a
 //! function of `module`, `exports`, `require`, `getDate` and `getRegExp`, once per
 //! package; a function-valued attribute becomes `$wxs:<event>` on event bindings and
-//! `null` elsewhere, as wcc does. WXS is not yet checked against its ES5 subset.
+//! `null` elsewhere, as wcc does. WXS outside its ES5 subset is an error where it is
+//! written (js/wxs.rs), as wcc refuses it.
 
 use super::expr::{parse_object_body, parse_template, Expr, Item, Part, Prop};
-use super::parse::{parse, Element, Node};
+use super::parse::{parse, Element, Node, MAX_DIAGNOSTICS};
 use crate::diag::{Diagnostic, Severity, Source, Span};
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -25,9 +26,9 @@ pub const RUNTIME: &str = r#"{
   s: function (v) { return v === undefined ? "" : String(v); },
   it: function (v, f) {
     if (v == null) return;
-    if (Array.isArray(v) || typeof v === "string") { for (var i = 0; i < v.length; i++) f(v[i], i); }
-    else if (typeof v === "number") { for (var n = 0; n < v; n++) f(n, n); }
-    else if (typeof v === "object") { for (var k in v) if (Object.prototype.hasOwnProperty.call(v, k)) f(v[k], k); }
+    if (Array.isArray(v) || typeof v === "string") { for (var i = 0; i < v.length; i++) { this.step(); f(v[i], i); } }
+    else if (typeof v === "number") { for (var n = 0; n < v; n++) { this.step(); f(n, n); } }
+    else if (typeof v === "object") { for (var k in v) if (Object.prototype.hasOwnProperty.call(v, k)) { this.step(); f(v[k], k); } }
   },
   /** The nodes of one keyed `wx:for` item: each carries the key (and its place, when
    *  the item is several nodes), then joins the output. */
@@ -37,6 +38,15 @@ pub const RUNTIME: &str = r#"{
       if (n !== null && typeof n === "object") n.key = nodes.length > 1 ? String(k) + "\u0000" + j : String(k);
       out.push(n);
     }
+  },
+  /** What `x.constructor` is in WXS: the name of the type (js/wxs.rs `lower`). */
+  ctor: function (v) {
+    if (v === null || v === undefined) return v.constructor;
+    if (Array.isArray(v)) return "Array";
+    if (v instanceof Date) return "Date";
+    if (v instanceof RegExp) return "RegExp";
+    var t = typeof v;
+    return t === "string" ? "String" : t === "number" ? "Number" : t === "boolean" ? "Boolean" : t === "function" ? "Function" : "Object";
   },
   f: function (fn, args) { return typeof fn === "function" ? fn.apply(null, args) : undefined; },
   at: function (a) {
@@ -66,9 +76,17 @@ pub const RUNTIME: &str = r#"{
     if (++this.n > this.maxNodes) throw new Error("Dom limit exceeded: more than " + this.maxNodes + " nodes");
     return node;
   },
+  /** Loop turns and template and include expansions one render may take: this bounds
+   *  what makes no nodes, such as a template that calls itself twice (2^64 calls) or
+   *  `wx:for="{{1000000000}}"`. */
+  w: 0,
+  maxWork: 1000000,
+  step: function () {
+    if (++this.w > this.maxWork) throw new Error("Render limit exceeded: more than " + this.maxWork + " loop turns, templates and includes");
+  },
   /** Templates and includes nest at most this deep: `template is` may recurse. */
   maxDepth: 64,
-  enter: function () { if (this.depth >= this.maxDepth) return false; this.depth++; return true; },
+  enter: function () { this.step(); if (this.depth >= this.maxDepth) return false; this.depth++; return true; },
   leave: function () { this.depth--; },
   tpl: function (visible, name, data, out) {
     var t = visible[name];
@@ -97,8 +115,12 @@ struct Gen<'a, 's> {
     path: &'a str,
     files: &'a BTreeMap<String, String>,
     diags: Vec<Diagnostic>,
+    /// Problems past [`MAX_DIAGNOSTICS`], counted.
+    dropped: usize,
     out: String,
     n: usize,
+    /// How deep the element being generated is (its children array is `c<level>`).
+    level: usize,
     /// Loop variables in scope: (name in WXML, JS variable).
     scope: Vec<(String, String)>,
     templates: Vec<(String, String)>,
@@ -124,11 +146,21 @@ impl Gen<'_, '_> {
     }
 
     fn warn(&mut self, code: &'static str, at: usize, msg: impl Into<String>) {
-        self.diags.push(self.src.diag(Severity::Warning, code, Span::new(at, at + 1), msg));
+        self.report(Severity::Warning, code, at, msg);
     }
 
     fn error(&mut self, code: &'static str, at: usize, msg: impl Into<String>) {
-        self.diags.push(self.src.diag(Severity::Error, code, Span::new(at, at + 1), msg));
+        self.report(Severity::Error, code, at, msg);
+    }
+
+    /// At most [`MAX_DIAGNOSTICS`] per file, like the parser: 100,000 bad attributes get
+    /// a count, not 100,000 diagnostics.
+    fn report(&mut self, severity: Severity, code: &'static str, at: usize, msg: impl Into<String>) {
+        if self.diags.len() < MAX_DIAGNOSTICS {
+            self.diags.push(self.src.diag(severity, code, Span::new(at, at + 1), msg));
+        } else {
+            self.dropped += 1;
+        }
     }
 
     fn expr(&self, e: &Expr) -> String {
@@ -380,6 +412,11 @@ impl Gen<'_, '_> {
             },
             None => {
                 let code = el.children.iter().map(|c| if let Node::Text { text, .. } = c { text.as_str() } else { "" }).collect::<String>();
+                for c in &el.children {
+                    if let Node::Text { text, span } = c {
+                        self.diags.extend(crate::js::wxs::check(self.src, text, span.start));
+                    }
+                }
                 let key = format!("{}#{name}", self.path);
                 self.inline_wxs.push((key.clone(), code));
                 key
@@ -459,9 +496,13 @@ impl Gen<'_, '_> {
             };
             attrs.push(format!("{}:{v}", js_str(name)));
         }
-        let kids = self.var("c");
+        // One children array per depth, not per element: a function with a variable for
+        // each of 100,000 elements needs a frame larger than V8's whole stack.
+        self.level += 1;
+        let kids = format!("c{}", self.level);
         let _ = writeln!(self.out, "var {kids}=[];");
         self.nodes(&el.children, &kids);
+        self.level -= 1;
         let mut extra = String::new();
         if !generics.is_empty() {
             let _ = write!(extra, ",generics:{{{}}}", generics.join(","));
@@ -556,11 +597,12 @@ pub fn compile(files: &BTreeMap<String, String>) -> (String, Vec<Diagnostic>) {
          function getDate(){{return new (Function.prototype.bind.apply(Date,[null].concat([].slice.call(arguments))))();}}\n\
          function getRegExp(p,f){{return new RegExp(p,f);}}\n\
          function $mod(k){{if(!(k in $C)){{var m={{exports:{{}}}};$C[k]=m.exports;\
-         if($X[k])$X[k](m,m.exports,function(p){{return $mod($r.res(k.split(\"#\")[0],p));}},getDate,getRegExp);$C[k]=m.exports;}}return $C[k];}}\n"
+         if($X[k])$X[k](m,m.exports,function(p){{return $mod($r.res(k.split(\"#\")[0],p));}},getDate,getRegExp,$r.ctor);$C[k]=m.exports;}}return $C[k];}}\n"
     );
     // WXS files: each a module factory, run on first use.
     for (path, text) in files.iter().filter(|(p, _)| p.ends_with(".wxs")) {
-        let _ = writeln!(js, "$X[{}]=function(module,exports,require,getDate,getRegExp){{\n{text}\n}};", js_str(path));
+        diags.extend(crate::js::wxs::check(&Source::new(path, text), text, 0));
+        let _ = writeln!(js, "$X[{}]=function(module,exports,require,getDate,getRegExp,__wxsCtor){{\n{}\n}};", js_str(path), crate::js::wxs::lower(text));
     }
     for (path, text) in files.iter().filter(|(p, _)| p.ends_with(".wxml")) {
         let src = Source::new(path, text);
@@ -571,8 +613,10 @@ pub fn compile(files: &BTreeMap<String, String>) -> (String, Vec<Diagnostic>) {
             path,
             files,
             diags: Vec::new(),
+            dropped: 0,
             out: String::new(),
             n: 0,
+            level: 0,
             scope: Vec::new(),
             templates: Vec::new(),
             imports: Vec::new(),
@@ -584,7 +628,7 @@ pub fn compile(files: &BTreeMap<String, String>) -> (String, Vec<Diagnostic>) {
         g.collect(&doc.nodes);
         g.nodes(&doc.nodes, "o");
         for (key, code) in &g.inline_wxs {
-            let _ = writeln!(js, "$X[{}]=function(module,exports,require,getDate,getRegExp){{\n{code}\n}};", js_str(key));
+            let _ = writeln!(js, "$X[{}]=function(module,exports,require,getDate,getRegExp,__wxsCtor){{\n{}\n}};", js_str(key), crate::js::wxs::lower(code));
         }
         let _ = writeln!(js, "$T[{}]={{}};", js_str(path));
         for (name, body) in &g.templates {
@@ -592,7 +636,14 @@ pub fn compile(files: &BTreeMap<String, String>) -> (String, Vec<Diagnostic>) {
         }
         let imports: Vec<String> = g.imports.iter().map(|i| js_str(i)).collect();
         let _ = writeln!(js, "$I[{}]=[{}];", js_str(path), imports.join(","));
-        let _ = writeln!(js, "$F[{p}]=function(d,o){{var $V=$I[{p}];if(!o){{o=[];$r.n=0;$r.depth=0;}}\n{}return o;}};", g.out, p = js_str(path));
+        let _ = writeln!(js, "$F[{p}]=function(d,o){{var $V=$I[{p}];if(!o){{o=[];$r.n=0;$r.w=0;$r.depth=0;}}\n{}return o;}};", g.out, p = js_str(path));
+        if g.dropped > 0 {
+            if let Some(mut d) = g.diags.last().cloned() {
+                d.code = "too-many-errors";
+                d.message = format!("{} more problems in this file are not shown", g.dropped);
+                g.diags.push(d);
+            }
+        }
         diags.append(&mut g.diags);
     }
     // In reading order: by file, line and column.

@@ -107,7 +107,7 @@ impl<'a> P<'a> {
     fn enter(&mut self) -> R<()> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return self.err(format!("expression nests more than {MAX_DEPTH} deep"));
+            return self.err(format!("expression nests more than {MAX_DEPTH} deep (brackets, operands and chained operators count)"));
         }
         Ok(())
     }
@@ -132,17 +132,23 @@ impl<'a> P<'a> {
             return self.unary();
         }
         let mut left = self.binary(level + 1)?;
+        // A chain (`a + b + c …`) is parsed in a loop but nests to the left: each link
+        // counts as a level, or `1 + 1 + …` 100,000 times would make a tree too deep to
+        // generate code from (or even to drop) without overflowing the stack.
+        let depth = self.depth;
         'outer: loop {
             self.ws();
             for op in LEVELS[level] {
                 if self.s[self.i..].starts_with(op) {
                     // `=` alone is not an operator here (`==` is); keep `<=` from `<`.
                     self.i += op.len();
+                    self.enter()?;
                     let right = self.binary(level + 1)?;
                     left = Expr::Binary { op, left: Box::new(left), right: Box::new(right) };
                     continue 'outer;
                 }
             }
+            self.depth = depth;
             return Ok(left);
         }
     }
@@ -164,10 +170,16 @@ impl<'a> P<'a> {
 
     fn postfix(&mut self) -> R<Expr> {
         let mut e = self.primary()?;
+        // Like a chain of operators, `a.b.c…`, `f(1)(2)…` and `a[0][1]…` nest.
+        let depth = self.depth;
         loop {
             self.ws();
             if self.s[self.i..].starts_with("...") {
+                self.depth = depth;
                 return Ok(e);
+            }
+            if self.b.get(self.i).is_some_and(|c| matches!(c, b'.' | b'[' | b'(')) {
+                self.enter()?;
             }
             if self.eat(".") {
                 self.ws();
@@ -190,6 +202,7 @@ impl<'a> P<'a> {
                 }
                 e = Expr::Call { callee: Box::new(e), args };
             } else {
+                self.depth = depth;
                 return Ok(e);
             }
         }
@@ -474,6 +487,14 @@ mod tests {
         assert!(parse_expr(&"[".repeat(100_000)).is_err());
         assert!(parse_expr(&"!".repeat(100_000)).is_err());
         assert!(parse_expr(&format!("{}1", "a ? ".repeat(10_000))).is_err());
+        // Chains nest too (to the left), so they count: a tree 100,000 deep could not
+        // be turned into code, or even dropped, without overflowing the stack.
+        for chain in [format!("a{}", ".b".repeat(100_000)), format!("1{}", " + 1".repeat(100_000)), format!("f{}", "(1)".repeat(100_000)), format!("a{}", "[0]".repeat(100_000))] {
+            let e = parse_expr(&chain).unwrap_err();
+            assert!(e.message.contains("nests more than") && e.offset < 1000, "{e:?}");
+        }
+        assert!(parse_expr(&format!("a{}", ".b".repeat(100))).is_ok());
+        assert!(parse_expr(&format!("1{}", " + 1".repeat(100))).is_ok());
     }
 
     proptest! {

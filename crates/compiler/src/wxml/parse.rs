@@ -5,6 +5,7 @@
 //! `"{{ c ? "x" : "y" }}"` parse as written.
 
 use crate::diag::{Diagnostic, Severity, Source, Span};
+use std::collections::HashMap;
 
 /// Elements nest at most this deep; deeper ones are kept flat with an error.
 pub const MAX_DEPTH: usize = 256;
@@ -80,6 +81,8 @@ struct Parser<'s, 'a> {
     /// Problems past [`MAX_DIAGNOSTICS`], counted but not built (building one costs a
     /// pass over its line, which on a hostile file is long).
     dropped: usize,
+    /// A `{{` in an unquoted value was found not to close before the end of the file.
+    unclosed_mustache: bool,
 }
 
 impl<'a> Parser<'_, 'a> {
@@ -187,10 +190,16 @@ impl<'a> Parser<'_, 'a> {
                 self.report(Severity::Warning, "unquoted-attribute", Span::new(start, start + 1), "attribute values should be quoted (WeChat's compiler requires it)");
                 let mut i = start;
                 while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' && !(b[i] == b'/' && b.get(i + 1) == Some(&b'>')) {
-                    if b[i] == b'{' && b.get(i + 1) == Some(&b'{') {
-                        if let Some(end) = self.skip_mustache(i) {
-                            i = end;
-                            continue;
+                    if b[i] == b'{' && b.get(i + 1) == Some(&b'{') && !self.unclosed_mustache {
+                        match self.skip_mustache(i) {
+                            Some(end) => {
+                                i = end;
+                                continue;
+                            }
+                            // The scan went to the end of the file; the next `{{` would
+                            // scan as far again (quadratic on `a={{ a={{ …`). This value
+                            // is an error already; later unquoted ones end at a space.
+                            None => self.unclosed_mustache = true,
                         }
                     }
                     i += 1;
@@ -201,20 +210,23 @@ impl<'a> Parser<'_, 'a> {
         }
     }
 
-    /// After `<name`: attributes up to `>` or `/>`.
-    fn attrs(&mut self, attrs: &mut Vec<Attr>) -> TagEnd {
-        loop {
+    /// After `<name`: attributes up to `>` or `/>`. A repeated name replaces the earlier
+    /// one (found through an index, so 100,000 attributes are not compared pairwise).
+    fn attrs(&mut self, out: &mut Vec<Attr>) -> TagEnd {
+        let mut attrs: Vec<Option<Attr>> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let end = loop {
             self.skip_ws();
             if self.pos >= self.bytes.len() {
-                return TagEnd::Eof;
+                break TagEnd::Eof;
             }
             if self.at("/>") {
                 self.pos += 2;
-                return TagEnd::SelfClosed;
+                break TagEnd::SelfClosed;
             }
             if self.at(">") {
                 self.pos += 1;
-                return TagEnd::Open;
+                break TagEnd::Open;
             }
             let start = self.pos;
             while self.pos < self.bytes.len() {
@@ -240,19 +252,21 @@ impl<'a> Parser<'_, 'a> {
             } else {
                 (None, self.pos)
             };
-            if attrs.iter().any(|a| a.name == name) {
+            if let Some(earlier) = index.insert(name.clone(), attrs.len()) {
                 self.report(Severity::Warning, "duplicate-attribute", Span::new(start, self.pos), format!("`{name}` is given twice; the last one counts"));
-                attrs.retain(|a| a.name != name);
+                attrs[earlier] = None;
             }
-            attrs.push(Attr { name, value, span: Span::new(start, self.pos), value_start });
-        }
+            attrs.push(Some(Attr { name, value, span: Span::new(start, self.pos), value_start }));
+        };
+        out.extend(attrs.into_iter().flatten());
+        end
     }
 }
 
 /// Parses one WXML file. Always returns a document (possibly partial) and every
 /// problem found.
 pub fn parse(src: &Source<'_>) -> (Document, Vec<Diagnostic>) {
-    let mut p = Parser { src, bytes: src.text.as_bytes(), pos: 0, diags: Vec::new(), dropped: 0 };
+    let mut p = Parser { src, bytes: src.text.as_bytes(), pos: 0, diags: Vec::new(), dropped: 0, unclosed_mustache: false };
     // The open elements; the root is a pseudo-element holding the document's nodes.
     let mut stack: Vec<Element> = vec![Element { name: String::new(), attrs: vec![], children: vec![], span: Span::default(), self_closing: false }];
     let mut text_start = 0;
@@ -473,6 +487,26 @@ mod tests {
         assert!(diags.iter().any(|d| d.code == "too-deep"));
         assert_eq!(diags.len(), MAX_DIAGNOSTICS + 1);
         assert_eq!(diags.last().unwrap().code, "too-many-errors");
+    }
+
+    /// Work stays linear in the input: 100,000 attributes are not compared pairwise,
+    /// and `{{` left open in many unquoted values is not scanned to the end each time.
+    #[test]
+    fn floods_stay_linear() {
+        let many: String = (0..100_000).map(|i| format!(" a{i}=\"{i}\" x=\"{i}\"")).collect();
+        let text = format!("<view{many}/>");
+        let src = Source::new("t.wxml", &text);
+        let (doc, diags) = parse(&src);
+        let v = el(&doc.nodes[0]);
+        assert_eq!(v.attrs.len(), 100_001);
+        assert_eq!(v.attrs.last().unwrap().value.as_deref(), Some("99999"), "the last `x` counts, in its place");
+        assert_eq!(v.attrs.iter().filter(|a| a.name == "x").count(), 1);
+        assert_eq!((diags[0].code, diags.len()), ("duplicate-attribute", MAX_DIAGNOSTICS + 1));
+        let open = format!("<view{}>", " a={{".repeat(200_000));
+        let started = std::time::Instant::now();
+        let (_, diags) = parse(&Source::new("t.wxml", &open));
+        assert!(!diags.is_empty());
+        assert!(started.elapsed() < std::time::Duration::from_secs(10), "{:?}", started.elapsed());
     }
 
     use proptest::prelude::*;
