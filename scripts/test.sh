@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every OpenMini test, as CI does: the Rust suites (the storage suite on SQLite and
-# on PostgreSQL, HTTP, CLI with two serve nodes), the SDK compatibility suite
-# (wechatpy, pinned, in its own venv) and the browser suites (Debian's Chromium,
-# playwright-core pinned in tests/browser). Works on a fresh machine of the project's kind:
+# on PostgreSQL, HTTP, CLI with two serve nodes), a bounded fuzzing run of the
+# compiler's parsers (scripts/fuzz.sh), the SDK compatibility suite (wechatpy, pinned,
+# in its own venv) and the browser suites (Debian's Chromium, playwright-core pinned in
+# tests/browser). Works on a fresh machine of the project's kind:
 # it needs cargo, python3 and a PostgreSQL it can reach (started here if it is down).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,6 +36,10 @@ SQL
 
 step "cargo test (workspace)"
 cargo test --workspace --locked
+
+# After the tests: the libraries they install (tests/libs) seed the fuzzers too.
+step "fuzzing the compiler's parsers (WXML, expressions, WXSS, app.json)"
+bash scripts/fuzz.sh "${OPENMINI_FUZZ_SECONDS:-30}"
 
 step "SDK compatibility (wechatpy)"
 cargo build --locked -p openmini

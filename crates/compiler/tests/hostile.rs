@@ -53,6 +53,8 @@ fn build_in_time(dir: &Path) -> Bundle {
         .unwrap();
     match rx.recv_timeout(DEADLINE) {
         Ok(b) => {
+            // The bundle is in memory; the folder (up to tens of MB) is not needed again.
+            let _ = std::fs::remove_dir_all(dir);
             b
         }
         Err(mpsc::RecvTimeoutError::Timeout) => panic!("the build of {} did not finish in {DEADLINE:?}", dir.display()),
@@ -100,7 +102,9 @@ fn node(script: &str) -> String {
     }
     let status = child.wait().unwrap();
     assert!(status.success(), "node failed: {}", std::fs::read_to_string(&err).unwrap_or_default());
-    std::fs::read_to_string(&out).unwrap().trim().to_string()
+    let printed = std::fs::read_to_string(&out).unwrap().trim().to_string();
+    let _ = std::fs::remove_dir_all(&dir);
+    printed
 }
 
 /// Renders `page` of the main package with `data`; prints the tree as JSON, or
@@ -370,6 +374,7 @@ fn links_that_point_outside() {
     symlink("/dev/zero", dir.join("project.config.json")).unwrap();
     let b = build_in_time(&dir);
     assert!(b.manifest.is_none() && has_code(&b, "app.json", "no-app-json"), "{:?}", found(&b));
+    let _ = std::fs::remove_dir_all(&outside);
 }
 
 #[test]
