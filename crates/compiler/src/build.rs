@@ -8,7 +8,9 @@
 //! WXSS compiles through `wxss.rs` into `css/<path>.css`, one file per stylesheet.
 //! `usingComponents` is resolved (components.rs) into the manifest. JavaScript goes
 //! through js/: ES modules to CommonJS, `require`s resolved, lowered to ES5 when
-//! project.config.json's `setting.es6` (or `setting.enhance`) asks for it.
+//! project.config.json's `setting.es6` (or `setting.enhance`) asks for it. Before any of
+//! that, the npm dependencies of the mini program's package.json are built from
+//! node_modules into its files as `miniprogram_npm/…` (npm.rs, WeChat's "build npm").
 
 use crate::app::{self, App};
 use crate::diag::{Diagnostic, Severity, Source};
@@ -82,19 +84,29 @@ impl Bundle {
     }
 }
 
-fn diag(file: &str, severity: Severity, code: &'static str, message: String) -> Diagnostic {
+pub(crate) fn diag(file: &str, severity: Severity, code: &'static str, message: String) -> Diagnostic {
     Diagnostic { severity, code, message, file: file.to_string(), line: 1, col: 1, excerpt: String::new(), excerpt_col: 1 }
 }
 
 /// Every regular file under `root` (paths with `/`), without following links: a link
 /// could reach outside the package. Dot-folders and `node_modules` are skipped.
 pub fn read_tree(root: &Path, diags: &mut Vec<Diagnostic>) -> BTreeMap<String, Vec<u8>> {
+    read_folder(root, "", &mut 0, &|_| true, diags)
+}
+
+/// [`read_tree`] of any folder: diagnostics name files `shown` + their path below `root`
+/// (npm.rs reads packages in `node_modules` with it); `count` is the number of files read
+/// so far, against [`MAX_FILES`] for the whole build; only files for which `keep(path)`
+/// holds are read.
+pub(crate) fn read_folder(root: &Path, shown: &str, count: &mut usize, keep: &dyn Fn(&str) -> bool, diags: &mut Vec<Diagnostic>) -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();
     let mut stack = vec![root.to_path_buf()];
-    let mut total = 0usize;
+    let total = count;
     while let Some(dir) = stack.pop() {
         let Ok(entries) = std::fs::read_dir(&dir) else {
-            diags.push(diag(&dir.display().to_string(), Severity::Error, "unreadable", "cannot read this folder".into()));
+            let rel = dir.strip_prefix(root).map(|r| r.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = if rel.is_empty() && shown.is_empty() { dir.display().to_string() } else { format!("{shown}{rel}") };
+            diags.push(diag(&name, Severity::Error, "unreadable", "cannot read this folder".into()));
             continue;
         };
         let mut entries: Vec<_> = entries.filter_map(|e| e.ok()).collect();
@@ -104,15 +116,16 @@ pub fn read_tree(root: &Path, diags: &mut Vec<Diagnostic>) -> BTreeMap<String, V
             let Ok(rel) = path.strip_prefix(root) else { continue };
             let parts = || rel.components().filter_map(|c| if let Component::Normal(s) = c { Some(s) } else { None });
             let rel_s = parts().map(|s| s.to_string_lossy()).collect::<Vec<_>>().join("/");
-            if parts().any(|s| s.to_str().is_none()) {
+            let shown_s = format!("{shown}{rel_s}");
+            if !e.file_name().to_string_lossy().starts_with('.') && parts().any(|s| s.to_str().is_none()) {
                 // Not skipped quietly: a folder's files would lose its name and take others' paths.
-                diags.push(diag(&rel_s, Severity::Error, "bad-file-name", "file and folder names must be UTF-8; this one is left out".into()));
+                diags.push(diag(&shown_s, Severity::Error, "bad-file-name", "file and folder names must be UTF-8; this one is left out".into()));
                 continue;
             }
             let name = e.file_name().to_string_lossy().into_owned();
             let Ok(meta) = std::fs::symlink_metadata(&path) else { continue };
             if meta.file_type().is_symlink() {
-                diags.push(diag(&rel_s, Severity::Warning, "symlink", "symbolic links are not followed (they could leave the package)".into()));
+                diags.push(diag(&shown_s, Severity::Warning, "symlink", "symbolic links are not followed (they could leave the package)".into()));
                 continue;
             }
             if meta.is_dir() {
@@ -124,23 +137,23 @@ pub fn read_tree(root: &Path, diags: &mut Vec<Diagnostic>) -> BTreeMap<String, V
             if !meta.is_file() || name.starts_with('.') {
                 continue;
             }
-            if rel_s.is_empty() {
+            if rel_s.is_empty() || !keep(&rel_s) {
                 continue;
             }
             if meta.len() > MAX_FILE_BYTES {
-                diags.push(diag(&rel_s, Severity::Error, "file-too-large", format!("{} bytes; at most {MAX_FILE_BYTES} per file", meta.len())));
+                diags.push(diag(&shown_s, Severity::Error, "file-too-large", format!("{} bytes; at most {MAX_FILE_BYTES} per file", meta.len())));
                 continue;
             }
-            total += 1;
-            if total > MAX_FILES {
-                diags.push(diag(&rel_s, Severity::Error, "too-many-files", format!("more than {MAX_FILES} files")));
+            *total += 1;
+            if *total > MAX_FILES {
+                diags.push(diag(&shown_s, Severity::Error, "too-many-files", format!("more than {MAX_FILES} files")));
                 return files;
             }
             match std::fs::read(&path) {
                 Ok(bytes) => {
                     files.insert(rel_s, bytes);
                 }
-                Err(err) => diags.push(diag(&rel_s, Severity::Error, "unreadable", err.to_string())),
+                Err(err) => diags.push(diag(&shown_s, Severity::Error, "unreadable", err.to_string())),
             }
         }
     }
@@ -168,7 +181,7 @@ fn read_config(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
 
 /// Whether a folder on the way from `dir` to `dir/rel` is a symbolic link (which
 /// could lead out of the project).
-fn through_link(dir: &Path, rel: &str) -> bool {
+pub(crate) fn through_link(dir: &Path, rel: &str) -> bool {
     let mut at = dir.to_path_buf();
     Path::new(rel).components().any(|c| {
         at.push(c);
@@ -178,10 +191,11 @@ fn through_link(dir: &Path, rel: &str) -> bool {
 
 /// Where the mini program is (`miniprogramRoot` of `project.config.json`, if any), and
 /// how its JavaScript is compiled (`setting.es6`, WeChat's "ES6 to ES5", or
-/// `setting.enhance`, its "enhanced compile", which implies it).
-fn program_root(dir: &Path, diags: &mut Vec<Diagnostic>) -> (std::path::PathBuf, JsOptions) {
+/// `setting.enhance`, its "enhanced compile", which implies it); and project.config.json
+/// itself, with its text (npm.rs reads its `setting.packNpmManually`).
+fn program_root(dir: &Path, diags: &mut Vec<Diagnostic>) -> (std::path::PathBuf, JsOptions, Option<(serde_json::Value, String)>) {
     let cfg = dir.join("project.config.json");
-    let Some(text) = read_config(&cfg, diags) else { return (dir.to_path_buf(), JsOptions::default()) };
+    let Some(text) = read_config(&cfg, diags) else { return (dir.to_path_buf(), JsOptions::default(), None) };
     let src = Source::new("project.config.json", &text);
     match app::parse_json(&src) {
         Ok(v) => {
@@ -195,11 +209,11 @@ fn program_root(dir: &Path, diags: &mut Vec<Diagnostic>) -> (std::path::PathBuf,
                 }
                 None => dir.to_path_buf(),
             };
-            (root, js)
+            (root, js, Some((v, text.clone())))
         }
         Err(d) => {
             diags.push(d);
-            (dir.to_path_buf(), JsOptions::default())
+            (dir.to_path_buf(), JsOptions::default(), None)
         }
     }
 }
@@ -217,8 +231,12 @@ pub fn build(dir: &Path, opts: &Options) -> Bundle {
 /// progress bar on large apps).
 pub fn build_with_progress(dir: &Path, opts: &Options, progress: &mut dyn FnMut(usize, usize)) -> Bundle {
     let mut diags = Vec::new();
-    let (root, js_options) = program_root(dir, &mut diags);
-    let files = read_tree(&root, &mut diags);
+    let (root, js_options, project) = program_root(dir, &mut diags);
+    let mut files = read_tree(&root, &mut diags);
+    // WeChat's "build npm": the dependencies in node_modules join the files as
+    // miniprogram_npm/…, in memory (npm.rs); their problems are named by where they are.
+    let origins = crate::npm::build(dir, &root, project.as_ref().map(|(v, t)| (v, t.as_str())), &mut files, &mut diags);
+    let files = files;
     let text = |p: &str| files.get(p).and_then(|b| std::str::from_utf8(b).ok());
     let Some(app_text) = text("app.json") else {
         diags.push(diag("app.json", Severity::Error, "no-app-json", "a mini program needs app.json (UTF-8) at its root".into()));
@@ -343,6 +361,12 @@ pub fn build_with_progress(dir: &Path, opts: &Options, progress: &mut dyn FnMut(
     let manifest = Manifest { format: 1, generator: format!("openmini-compiler {}", env!("CARGO_PKG_VERSION")), packages: manifests, size: total, app: config, components, pages };
     if let Ok(m) = serde_json::to_vec_pretty(&manifest) {
         out.insert("manifest.json".into(), m);
+    }
+    // Problems in the npm packages built from node_modules, where they really are.
+    for d in &mut diags {
+        if let Some(origin) = origins.get(&d.file) {
+            d.file = origin.clone();
+        }
     }
     Bundle { files: out, manifest: Some(manifest), diagnostics: diags }
 }

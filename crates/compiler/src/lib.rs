@@ -7,5 +7,6 @@ pub mod build;
 pub mod components;
 pub mod diag;
 pub mod js;
+pub mod npm;
 pub mod wxml;
 pub mod wxss;

@@ -72,7 +72,7 @@ fn module_at(path: &str, files: &dyn Files) -> Option<String> {
     files.exists(&index).then_some(index)
 }
 
-fn main_of(package_json: &str) -> Option<String> {
+pub(crate) fn main_of(package_json: &str) -> Option<String> {
     let v: serde_json::Value = serde_json::from_str(package_json).ok()?;
     let main = v.get("main")?.as_str()?.trim();
     (!main.is_empty()).then(|| main.to_string())

@@ -96,6 +96,54 @@ fn run(source: &Source, text: &str, lower: bool) -> (Option<Compiled>, Vec<Diagn
     })
 }
 
+/// The module paths a file names with literals — `require("…")`, `import … from "…"`,
+/// `export … from "…"` and `import("…")` — without compiling it (npm.rs follows them to
+/// find the files a plain JavaScript package needs). A file that does not parse, or
+/// nests too deeply, names none here (the JavaScript stage reports it). Recurses with
+/// the nesting of the code: call it on a thread with a big stack (`on_big_stack`).
+pub fn imports(name: &str, text: &str) -> Vec<String> {
+    use swc_core::ecma::ast::{ExportAll, ImportDecl, NamedExport};
+    struct Finder(Vec<String>);
+    impl Visit for Finder {
+        fn visit_call_expr(&mut self, c: &CallExpr) {
+            let named = match &c.callee {
+                Callee::Expr(e) => matches!(&**e, Expr::Ident(id) if &*id.sym == "require"),
+                Callee::Import(_) => true,
+                Callee::Super(_) => false,
+            };
+            if let Some(Expr::Lit(Lit::Str(s))) = c.args.first().filter(|a| named && a.spread.is_none()).map(|a| &*a.expr) {
+                if let Some(a) = s.value.as_atom() {
+                    self.0.push(a.to_string());
+                }
+            }
+            c.visit_children_with(self);
+        }
+        fn visit_import_decl(&mut self, d: &ImportDecl) {
+            self.0.extend(d.src.value.as_atom().map(|a| a.to_string()));
+        }
+        fn visit_named_export(&mut self, d: &NamedExport) {
+            self.0.extend(d.src.as_ref().and_then(|s| s.value.as_atom()).map(|a| a.to_string()));
+        }
+        fn visit_export_all(&mut self, d: &ExportAll) {
+            self.0.extend(d.src.value.as_atom().map(|a| a.to_string()));
+        }
+    }
+    let source = Source::new(name, text);
+    if super::depth::check(&source, text, 0).is_err() {
+        return Vec::new();
+    }
+    GLOBALS.set(&Globals::new(), || {
+        let cm: Lrc<SourceMap> = Default::default();
+        let fm = cm.new_source_file(Lrc::new(FileName::Custom(name.to_string())), text.to_string());
+        let (program, _) = parse(&source, &fm, None);
+        let mut f = Finder(Vec::new());
+        if let Some(p) = program {
+            p.visit_with(&mut f);
+        }
+        f.0
+    })
+}
+
 /// Parses `fm` as a script or module (whichever it is); `return` at the top is allowed,
 /// as the file runs inside a function. Recovered errors are errors too.
 pub fn parse(source: &Source, fm: &SourceFile, comments: Option<&SingleThreadedComments>) -> (Option<Program>, Vec<Diagnostic>) {
@@ -239,6 +287,13 @@ mod tests {
         assert_eq!((d[0].code, d[0].line, d[0].col), ("bad-js", 2, 9), "{d:?}");
         // A top-level return is fine: the file runs inside a function.
         ok("if (x) return;\n", false);
+    }
+
+    #[test]
+    fn imports_lists_every_literal_module_path() {
+        let text = "import a from './a';\nexport * from \"./b\";\nexport { c } from './c';\nconst d = require('d/x');\nimport('./e');\nrequire(name);\n";
+        assert_eq!(imports("m.js", text), vec!["./a", "./b", "./c", "d/x", "./e"]);
+        assert_eq!(imports("m.js", "var = ;"), Vec::<String>::new());
     }
 
     #[test]

@@ -273,18 +273,26 @@ mod tests {
     }
 }
 
-/// WXS semantics the container must reproduce: in WXS, `x.constructor` (or
-/// `x["constructor"]`) is the name of the value's type as a string (`"Array"`,
-/// `"Object"`, `"String"`, `"Number"`, `"Boolean"`, `"Function"`, `"Date"`,
-/// `"RegExp"`), which is how WXS code tells arrays from objects (checked against wcc,
-/// tests/wcc/corpus/27-wxs-constructor). WXS runs as JavaScript here, so each such
-/// access becomes `__wxsCtor(x)`, a helper every WXS module receives. Everything else
-/// of the code is kept as written.
+/// WXS semantics the container must reproduce, as WXS runs as JavaScript here:
+///
+/// - `x.constructor` (or `x["constructor"]`) is the name of the value's type as a string
+///   (`"Array"`, `"Object"`, `"String"`, `"Number"`, `"Boolean"`, `"Function"`,
+///   `"Date"`, `"RegExp"`), which is how WXS code tells arrays from objects (checked
+///   against wcc, tests/wcc/corpus/12-wxs-constructor): each such access becomes
+///   `__wxsCtor(x)`, a helper every WXS module receives;
+/// - in a string literal, a backslash escapes only `n`, `r`, `t` (and, here, `\\`, a
+///   quote and a line break): before anything else it stays a backslash, so `'\d'` is
+///   the two characters `\d` — how @vant/weapp and tdesign write
+///   `getRegExp('^-?\d+(\.\d+)?$')` (tests/wcc/corpus/13-wxs-string-escapes). wcc
+///   itself turns `'\\'` and `'\''` into the four characters `\x5c` and `\x27`, a
+///   bug nothing relies on; here they are one backslash and a quote, as written.
+///
+/// Everything else of the code is kept as written.
 pub fn lower(code: &str) -> String {
-    if !code.contains("constructor") {
+    if !code.contains("constructor") && !code.contains('\\') {
         return code.to_string();
     }
-    let run = || std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| GLOBALS.set(&Globals::new(), || splice_ctor(code)))).ok().flatten();
+    let run = || std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| GLOBALS.set(&Globals::new(), || splice(code)))).ok().flatten();
     let out = match super::depth::check(&Source::new("", code), code, 0) {
         Ok(depth) if depth < SHALLOW => run(),
         Ok(_) => super::on_big_stack(run),
@@ -294,7 +302,32 @@ pub fn lower(code: &str) -> String {
     out.unwrap_or_else(|| code.to_string())
 }
 
-fn splice_ctor(code: &str) -> Option<String> {
+/// A string literal's source (quotes included) with the backslashes WXS keeps doubled
+/// (see [`lower`]).
+fn wxs_string(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len() + 8);
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some(n @ ('n' | 'r' | 't' | '\\' | '\'' | '"' | '\n' | '\r' | '\u{2028}' | '\u{2029}')) => {
+                out.push('\\');
+                out.push(n);
+            }
+            Some(n) => {
+                out.push_str("\\\\");
+                out.push(n);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+fn splice(code: &str) -> Option<String> {
     let cm: Lrc<SourceMap> = Default::default();
     let fm = cm.new_source_file(Lrc::new(FileName::Anon), code.to_string());
     let base = fm.start_pos.0;
@@ -306,8 +339,18 @@ fn splice_ctor(code: &str) -> Option<String> {
     struct Finder {
         /// (start of the member expression, end of its object, end of the expression)
         found: Vec<(u32, u32, u32)>,
+        /// String literals with a backslash: (start, end, the source WXS means).
+        strings: Vec<(u32, u32, String)>,
     }
     impl Visit for Finder {
+        fn visit_str(&mut self, s: &Str) {
+            if let Some(raw) = s.raw.as_deref().filter(|r| r.contains('\\')) {
+                let fixed = wxs_string(raw);
+                if fixed != raw {
+                    self.strings.push((s.span.lo.0, s.span.hi.0, fixed));
+                }
+            }
+        }
         fn visit_member_expr(&mut self, m: &MemberExpr) {
             let is_ctor = match &m.prop {
                 MemberProp::Ident(i) => &*i.sym == "constructor",
@@ -320,14 +363,19 @@ fn splice_ctor(code: &str) -> Option<String> {
             m.visit_children_with(self);
         }
     }
-    let mut f = Finder { found: Vec::new() };
+    let mut f = Finder { found: Vec::new(), strings: Vec::new() };
     script.visit_with(&mut f);
-    // Edits from the end: `__wxsCtor(` before each expression, `)` for its `.constructor`.
-    let mut edits: Vec<(usize, usize, &str)> = Vec::new();
+    // Edits from the end: `__wxsCtor(` before each expression, `)` for its
+    // `.constructor`; strings rewritten (never overlapping those: a `.constructor` is
+    // not inside a string, and `a['constructor']` has no backslash).
+    let mut edits: Vec<(usize, usize, String)> = Vec::new();
     for (lo, obj_hi, hi) in f.found {
         let (lo, obj_hi, hi) = ((lo - base) as usize, (obj_hi - base) as usize, (hi - base) as usize);
-        edits.push((lo, lo, "__wxsCtor("));
-        edits.push((obj_hi, hi, ")"));
+        edits.push((lo, lo, "__wxsCtor(".into()));
+        edits.push((obj_hi, hi, ")".into()));
+    }
+    for (lo, hi, text) in f.strings {
+        edits.push(((lo - base) as usize, (hi - base) as usize, text));
     }
     edits.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
     let mut out = code.to_string();
@@ -335,7 +383,7 @@ fn splice_ctor(code: &str) -> Option<String> {
         if to > out.len() || !out.is_char_boundary(from) || !out.is_char_boundary(to) {
             return None;
         }
-        out.replace_range(from..to, text);
+        out.replace_range(from..to, &text);
     }
     Some(out)
 }
@@ -355,5 +403,14 @@ mod ctor_tests {
         // Code that does not parse is left for the checker to report.
         assert_eq!(lower("x.constructor ==="), "x.constructor ===");
         assert_eq!(lower("var 中 = '文'.constructor;"), "var 中 = __wxsCtor('文');");
+    }
+
+    #[test]
+    fn backslashes_stay_before_what_wxs_does_not_escape() {
+        assert_eq!(lower(r"var R = getRegExp('^-?\d+(\.\d+)?$');"), r"var R = getRegExp('^-?\\d+(\\.\\d+)?$');");
+        assert_eq!(lower(r#"var s = "a\nb\t\\\'\"" + '\x41\b';"#), r#"var s = "a\nb\t\\\'\"" + '\\x41\\b';"#);
+        // With a `.constructor` in the same module, both.
+        assert_eq!(lower(r"f(x.constructor, '\w')"), r"f(__wxsCtor(x), '\\w')");
+        assert_eq!(lower("var s = 'no backslash';"), "var s = 'no backslash';");
     }
 }
