@@ -2,7 +2,7 @@
 // sign-in with the code from the server's log, the home lists and the pull-down panel
 // with their scenes, the runner's launch message and per-user, per-app storage, every
 // host call's happy path and refusal, navigateToMiniProgram and back, shares into the
-// simulated chats, the capsule, the inbox's live stream, and scanning a QR image.
+// simulated chats (recorded by the platform, with real share tickets), the capsule, the inbox's live stream, and scanning a QR image.
 // Screenshots of each screen go to target/screenshots/shell-*.png.
 'use strict';
 const test = require('node:test');
@@ -492,11 +492,15 @@ test('share into a chat (capsule › 发送给朋友) and open the card: 1007; g
   await page.click('.chat-screen .mp-card');
   frame = await appFrame(page, A);
   const g = await waitText(frame, '.launch', /scene=1044/);
-  assert.match(g, /ticket=st_[0-9a-f]{24} chat=3/);
-  // getShareInfo: an unknown ticket is refused; a real one needs the platform (not yet).
+  assert.match(g, /ticket=[\w-]{40,} chat=3/);
+  // getShareInfo: an unknown ticket is refused; the platform's ticket needs the app's
+  // session key first (its decryption: entries.test.js).
   assert.equal((await hostCall(frame, 'getShareInfo', { shareTicket: 'st_forged' })).errMsg, 'getShareInfo:fail invalid shareTicket');
-  const ticket = g.match(/ticket=(st_[0-9a-f]+)/)[1];
-  assert.match((await hostCall(frame, 'getShareInfo', { shareTicket: ticket })).errMsg, /^getShareInfo:fail not supported/);
+  const ticket = g.match(/ticket=([\w-]+) chat/)[1];
+  assert.match((await hostCall(frame, 'getShareInfo', { shareTicket: ticket })).errMsg, /^getShareInfo:fail invalid code: no session/);
+  await openidOf(frame);
+  const info = await hostCall(frame, 'getShareInfo', { shareTicket: ticket });
+  assert.ok(info.ok && info.res.encryptedData && info.res.iv, JSON.stringify(info));
   assert.deepEqual(errors(page), []);
   await page.context().close();
 });
@@ -717,7 +721,7 @@ test('inbox: a weekly push arrives live; open (1104), complain, stop receiving',
   await page.context().close();
 });
 
-test('扫一扫: a QR image with a plain scheme (1286) or a mini-program code (1047); pasted text', async () => {
+test('扫一扫: a QR image with a plain scheme (1286) or an openmini:// code (from the album: 1049); pasted text', async () => {
   const page = await userPage();
   await toTab(page, 'discover');
   await page.click('#open-scan');
@@ -733,7 +737,7 @@ test('扫一扫: a QR image with a plain scheme (1286) or a mini-program code (1
   await closeApp(page, A);
   await pick(`openmini://app/${B}/pages/index/index?from=code`);
   frame = await appFrame(page, B);
-  const l = await waitText(frame, '.launch', /scene=1047/);
+  const l = await waitText(frame, '.launch', /scene=1049/);
   assert.match(l, /query=\{"from":"code"\}/);
   await closeApp(page, B);
   // Not a mini program: the text is shown; no code at all: a toast.

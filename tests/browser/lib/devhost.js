@@ -36,14 +36,16 @@ function send(res, file, headers) {
   fs.createReadStream(file).pipe(res);
 }
 
-/** Serves `bundles` ({appid: bundle dir}); resolves to {base, close()}. */
+/** Serves `bundles` ({appid: bundle dir}); resolves to {base, requests, close()}. */
 async function devHost(bundles) {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const web = path.join(REPO, 'web');
+  const requests = []; // every path asked for, in order (tests check what loads when)
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, origin);
     const p = decodeURIComponent(url.pathname);
+    requests.push(p);
     if (p === '/' || p === '/host.html') return send(res, path.join(__dirname, '../fixtures/host.html'), { 'cache-control': 'no-store' });
     if (p === '/favicon.ico') {
       // Chromium asks for one; a 404 would show as a console error in every test.
@@ -82,7 +84,7 @@ async function devHost(bundles) {
     send(res, '/nonexistent');
   });
   await new Promise((r) => server.listen(port, '127.0.0.1', r));
-  return { base: origin, close: () => new Promise((r) => server.close(r)) };
+  return { base: origin, requests, close: () => new Promise((r) => server.close(r)) };
 }
 
 module.exports = { devHost, csp };

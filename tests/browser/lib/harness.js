@@ -143,6 +143,13 @@ async function screenshot(page, name) {
   fs.mkdirSync(SHOTS, { recursive: true });
   const file = path.join(SHOTS, `${name}.png`);
   await page.screenshot({ path: file });
+  // Chromium 156 with playwright 1.57: after a screenshot at deviceScaleFactor 2, later
+  // clicks land at half their coordinates until the viewport is set again.
+  const size = page.viewportSize();
+  if (size) {
+    await page.setViewportSize({ width: size.width + 1, height: size.height });
+    await page.setViewportSize(size);
+  }
   return file;
 }
 

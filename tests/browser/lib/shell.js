@@ -41,6 +41,8 @@ async function appFrame(page, appid, ready = '.launch') {
     const p = [...document.querySelectorAll('.om-page')].find((x) => x.style.visibility === 'visible');
     return p && p.shadowRoot && p.shadowRoot.querySelector(ready);
   }, ready);
+  // The runner slides in: taps and boxes are only where they look once it has stopped.
+  await el.evaluate((f) => Promise.all(f.closest('.runner').getAnimations().map((a) => a.finished.catch(() => {}))));
   return frame;
 }
 
@@ -108,6 +110,9 @@ async function capsuleMenu(page, appid) {
 async function closeApp(page, appid) {
   await page.click(`.runner[data-appid="${appid}"] .capsule-close`);
   await page.waitForFunction(() => !document.getElementById('apps').classList.contains('active'));
+  // The runner slides away, then is hidden (kept for a hot start): wait for that, so the
+  // next appFrame() finds the app opened next, not this one on its way out.
+  await page.waitForSelector(`.runner[data-appid="${appid}"]:not([hidden])`, { state: 'detached' });
 }
 
 module.exports = { signIn, toTab, openLink, scheme, appFrame, view, waitText, hostCall, shot, errors, dialog, dialogButton, capsuleMenu, closeApp };

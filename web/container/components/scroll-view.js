@@ -41,6 +41,11 @@
       };
     }
 
+    /** What scrolls (SelectorQuery's scrollOffset reads it: view/query.js). */
+    get scrollTarget() {
+      return this._scroller;
+    }
+
     init() {
       this._scroller = this.internal('div', 'wx-scroll-view');
       this._content = this.internal('div', 'wx-scroll-view-content', this._scroller);

@@ -22,10 +22,34 @@
   };
 
   function Behavior(def) {
-    var b = normalize(def || {}, false);
+    def = def || {};
+    applyFilters(def);
+    var b = normalize(def, false);
     b.behaviorId = 'behavior-' + ++behaviorIds;
     b.isBehavior = true;
+    // Its own filter, and those of its own behaviors (the filter's second argument).
+    b.ownFilter = typeof def.definitionFilter === 'function' ? def.definitionFilter : null;
+    b.childFilters = directBehaviors(def)
+      .map(function (x) {
+        return x.ownFilter;
+      })
+      .filter(Boolean);
     return b;
+  }
+
+  function directBehaviors(def) {
+    return (Array.isArray(def.behaviors) ? def.behaviors : []).filter(function (b) {
+      return b && b.isBehavior;
+    });
+  }
+
+  /** `definitionFilter(defFields, definitionFilterArr)` of each behavior `def` uses, run
+   *  before `def` is read: the filter may change the definition (add data, methods,
+   *  observers…), as libraries such as miniprogram-computed do. */
+  function applyFilters(def) {
+    directBehaviors(def).forEach(function (b) {
+      if (b.ownFilter) om.guard(b.ownFilter, null, [def, b.childFilters.slice()], 'definitionFilter');
+    });
   }
 
   function emptyDef() {
@@ -42,7 +66,6 @@
       behaviors: [],
       exportFn: null,
       extra: {},
-      definitionFilters: [],
     };
     LIFETIMES.forEach(function (l) {
       d.lifetimes[l] = [];
@@ -88,7 +111,7 @@
       case String:
         return typeof v === 'string';
       case Number:
-        return typeof v === 'number';
+        return typeof v === 'number' && isFinite(v);
       case Boolean:
         return typeof v === 'boolean';
       case Array:
@@ -102,7 +125,9 @@
 
   /** A value given to a property, converted to its type the way the base library does. */
   function coerce(p, v) {
-    if (p.type === null || p.type === undefined || matches(p.type, v)) return v;
+    // Any type: anything but undefined, which is null.
+    if (p.type === null || p.type === undefined) return v === undefined ? null : v;
+    if (matches(p.type, v)) return v;
     if (p.optionalTypes) for (var i = 0; i < p.optionalTypes.length; i++) if (matches(p.optionalTypes[i], v)) return v;
     switch (p.type) {
       case String:
@@ -115,7 +140,8 @@
       case Array:
         return om.clone(p.value);
       case Object:
-        return v === undefined ? null : om.clone(p.value);
+        // null is an object value (WeChat's default for Object); undefined becomes null.
+        return v === null || v === undefined ? null : om.clone(p.value);
       default:
         return v;
     }
@@ -165,12 +191,16 @@
       PAGE_LIFETIMES.forEach(function (l) {
         if (typeof def.pageLifetimes[l] === 'function') own.pageLifetimes[l].push(def.pageLifetimes[l]);
       });
-    if (def.observers) for (var o in def.observers) if (typeof def.observers[o] === 'function') own.observers.push({ fields: parseFields(o), fn: def.observers[o] });
+    if (Array.isArray(def.observers)) {
+      // The array form: [{fields: 'a, b', observer: fn}].
+      def.observers.forEach(function (x) {
+        if (x && typeof x.observer === 'function') own.observers.push({ fields: parseFields(x.fields), fn: x.observer });
+      });
+    } else if (def.observers) for (var o in def.observers) if (typeof def.observers[o] === 'function') own.observers.push({ fields: parseFields(o), fn: def.observers[o] });
     if (def.relations) for (var r in def.relations) own.relations[r] = def.relations[r];
     own.externalClasses = (def.externalClasses || []).map(String);
     own.options = def.options || {};
     own.exportFn = typeof def.export === 'function' ? def.export : null;
-    if (typeof def.definitionFilter === 'function') own.definitionFilters.push(def.definitionFilter);
     if (isPage) {
       // Page(): every other field is the page's own — functions as methods.
       for (var f in def) {
@@ -191,18 +221,25 @@
     return a;
   }
 
+  /** The items of `add` not in `list` yet, appended to it: a behavior reached twice (two
+   *  behaviors including the same one) has its lifetimes and observers run once. */
+  function addOnce(list, add) {
+    for (var i = 0; i < add.length; i++) if (list.indexOf(add[i]) < 0) list.push(add[i]);
+    return list;
+  }
+
   /** `b` over `a`: data, properties and methods of `b` win; lifetimes and observers add up. */
   function merge(a, b) {
     deepMerge(a.data, om.clone(b.data));
     for (var p in b.properties) a.properties[p] = b.properties[p];
     for (var m in b.methods) a.methods[m] = b.methods[m];
     LIFETIMES.forEach(function (l) {
-      a.lifetimes[l] = a.lifetimes[l].concat(b.lifetimes[l]);
+      a.lifetimes[l] = addOnce(a.lifetimes[l].slice(), b.lifetimes[l]);
     });
     PAGE_LIFETIMES.forEach(function (l) {
-      a.pageLifetimes[l] = a.pageLifetimes[l].concat(b.pageLifetimes[l]);
+      a.pageLifetimes[l] = addOnce(a.pageLifetimes[l].slice(), b.pageLifetimes[l]);
     });
-    a.observers = a.observers.concat(b.observers);
+    a.observers = addOnce(a.observers.slice(), b.observers);
     for (var r in b.relations) a.relations[r] = b.relations[r];
     b.externalClasses.forEach(function (c) {
       if (a.externalClasses.indexOf(c) < 0) a.externalClasses.push(c);
@@ -213,7 +250,6 @@
     b.behaviors.forEach(function (x) {
       if (a.behaviors.indexOf(x) < 0) a.behaviors.push(x);
     });
-    a.definitionFilters = a.definitionFilters.concat(b.definitionFilters);
   }
 
   /** Component(def): registers the definition of the module being run. */
@@ -225,10 +261,8 @@
     }
     def = def || {};
     var isPage = om.pages && om.pages.isPagePath(module.replace(/\.js$/, ''));
+    applyFilters(def);
     var d = normalize(def, false);
-    d.definitionFilters.forEach(function (f) {
-      om.guard(f, null, [def], 'definitionFilter');
-    });
     d.usedAsPage = isPage;
     defs[module.replace(/\.js$/, '')] = d;
   }
@@ -240,7 +274,9 @@
       om.warn('Page() called outside a page module');
       return;
     }
-    var d = normalize(def || {}, true);
+    def = def || {};
+    applyFilters(def);
+    var d = normalize(def, true);
     d.isPageDef = true;
     defs[module.replace(/\.js$/, '')] = d;
   }
@@ -317,6 +353,7 @@
       // Pages write classes as they are; components with their prefix.
       prefix: isPage ? '' : info ? info.prefix : '',
       globalClass: !isPage && /shared/.test(isolation),
+      formField: def.behaviors.indexOf('wx://form-field') >= 0,
       isolation: isolation,
       external: null,
       scope: 0,
@@ -355,6 +392,18 @@
     for (var i = 0; i < list.length; i++) om.guard(list[i], inst, args || [], inst.__.is + ' ' + name);
   }
 
+  /** Calls a method of `inst` (an event handler): an error goes to App.onError and
+   *  wx.onError, and to the component's `error` lifetime ("每当组件方法抛出错误时执行"). */
+  function callMethod(inst, fn, args, where) {
+    try {
+      return fn.apply(inst, args);
+    } catch (e) {
+      om.reportError(e, where);
+      if (!inst.__.isPage) lifetime(inst, 'error', [e]);
+      return undefined;
+    }
+  }
+
   /** Properties and the rest given by the user of a component (tree.applyAttrs). */
   function receive(inst, props, external, generics, model) {
     var c = inst.__;
@@ -385,20 +434,27 @@
       }
     }
     c.modelBindings = model;
-    for (var i = 0; i < changed.length; i++) {
-      var ch = changed[i];
-      var obs = c.def.properties[ch.name].observer;
-      if (typeof obs === 'string') obs = inst[obs];
-      if (typeof obs === 'function') om.guard(obs, inst, [ch.value, ch.old, [ch.name]], c.is + ' observer of ' + ch.name);
-    }
     if (changed.length) {
+      // `observers` first, then each property's own observer (as WeChat's base library).
       runObservers(
         inst,
         changed.map(function (ch) {
           return [ch.name];
         })
       );
+      propertyObservers(inst, changed);
       if (c.rendered) om.tree.invalidate(inst);
+    }
+  }
+
+  /** The `observer(newValue, oldValue)` of each changed property. */
+  function propertyObservers(inst, changed) {
+    var c = inst.__;
+    for (var i = 0; i < changed.length; i++) {
+      var ch = changed[i];
+      var obs = c.def.properties[ch.name].observer;
+      if (typeof obs === 'string') obs = inst[obs];
+      if (typeof obs === 'function') om.guard(obs, inst, [ch.value, ch.old, [ch.name]], c.is + ' observer of ' + ch.name);
     }
   }
 
@@ -439,8 +495,9 @@
     var c = inst.__;
     if (c.attached || !c.alive) return;
     c.attached = true;
-    linkRelations(inst);
     lifetime(inst, 'attached');
+    // Relations link after `attached` (WeChat: linked "触发在 attached 生命周期之后").
+    if (c.alive) relink(inst, false);
   }
 
   function ready(inst) {
@@ -448,12 +505,22 @@
     lifetime(inst, 'ready');
   }
 
+  /** The component's node moved (a keyed wx:for reorder put it elsewhere): `moved`, then
+   *  its relations again (linkChanged if it keeps its target). */
+  function moved(inst) {
+    var c = inst.__;
+    if (!c.alive || !c.attached) return;
+    lifetime(inst, 'moved');
+    if (c.alive) relink(inst, false);
+  }
+
   function destroy(inst) {
     var c = inst.__;
     if (!c.alive) return;
     if (c.attached) {
       lifetime(inst, 'detached');
-      unlinkRelations(inst);
+      // unlinked after detached.
+      relink(inst, true);
     }
     c.alive = false;
   }
@@ -462,15 +529,17 @@
 
   var OPPOSITE = { parent: 'child', child: 'parent', ancestor: 'descendant', descendant: 'ancestor' };
 
-  /** The relations of `inst` as {key, path or behavior, type, def}. */
+  /** The relations of a definition as [{key, path or target behavior, type, def}]. */
   function relationsOf(inst) {
-    var rel = inst.__.def.relations;
+    var d = inst.__.def;
+    if (d.relationList) return d.relationList;
+    var rel = d.relations;
     var out = [];
     for (var key in rel) {
       var r = rel[key];
       out.push({ key: key, path: r.target ? null : om.resolvePath(inst.__.is, key), target: r.target || null, type: r.type, def: r });
     }
-    return out;
+    return (d.relationList = out);
   }
 
   function relationMatches(r, other) {
@@ -492,45 +561,65 @@
     return out;
   }
 
-  function linkRelations(inst) {
-    var mine = relationsOf(inst).filter(function (r) {
-      return r.type === 'parent' || r.type === 'ancestor';
-    });
-    if (!mine.length) return;
-    var up = ancestors(inst);
-    mine.forEach(function (r) {
-      for (var i = 0; i < up.length; i++) {
-        if (r.type === 'parent' && i > 0) break;
-        var cand = up[i];
-        if (!relationMatches(r, cand)) continue;
-        var theirs = relationsOf(cand).filter(function (x) {
-          return x.type === OPPOSITE[r.type] && relationMatches(x, inst);
-        })[0];
-        if (!theirs) continue;
-        (inst.__.relations[r.key] = inst.__.relations[r.key] || []).push(cand);
-        (cand.__.relations[theirs.key] = cand.__.relations[theirs.key] || []).push(inst);
-        inst.__.linked = (inst.__.linked || []).concat([{ other: cand, mine: r, theirs: theirs }]);
-        if (typeof r.def.linked === 'function') om.guard(r.def.linked, inst, [cand], 'relation linked');
-        if (typeof theirs.def.linked === 'function') om.guard(theirs.def.linked, cand, [inst], 'relation linked');
-        break;
+  /** The target of `inst`'s parent or ancestor relation `r` now: {other, theirs} or null. */
+  function findLink(inst, r, up) {
+    for (var i = 0; i < up.length; i++) {
+      if (r.type === 'parent' && i > 0) break;
+      var cand = up[i];
+      if (!relationMatches(r, cand)) continue;
+      var list = relationsOf(cand);
+      for (var j = 0; j < list.length; j++) {
+        var x = list[j];
+        if (x.type === OPPOSITE[r.type] && relationMatches(x, inst)) return { other: cand, theirs: x };
       }
-    });
+    }
+    return null;
   }
 
-  function unlinkRelations(inst) {
-    (inst.__.linked || []).forEach(function (l) {
-      var a = inst.__.relations[l.mine.key] || [];
-      inst.__.relations[l.mine.key] = a.filter(function (x) {
-        return x !== l.other;
-      });
-      var b = l.other.__.relations[l.theirs.key] || [];
-      l.other.__.relations[l.theirs.key] = b.filter(function (x) {
-        return x !== inst;
-      });
-      if (typeof l.mine.def.unlinked === 'function') om.guard(l.mine.def.unlinked, inst, [l.other], 'relation unlinked');
-      if (typeof l.theirs.def.unlinked === 'function') om.guard(l.theirs.def.unlinked, l.other, [inst], 'relation unlinked');
+  function call(fn, self, arg, what) {
+    if (typeof fn === 'function') om.guard(fn, self, [arg], what);
+  }
+
+  /** Links `inst`'s parent and ancestor relations to what is above it now (nothing when
+   *  `gone`), calling linked / linkChanged / unlinked: the parent's callback first, then
+   *  the child's (WeChat's order). Each side keeps a list for getRelationNodes. */
+  function relink(inst, gone) {
+    var c = inst.__;
+    var mine = relationsOf(inst);
+    var up = null;
+    for (var i = 0; i < mine.length; i++) {
+      var r = mine[i];
+      if (r.type !== 'parent' && r.type !== 'ancestor') continue;
+      var links = (c.links = c.links || {});
+      var old = links[r.key] || null;
+      if (!gone && !up) up = ancestors(inst);
+      var now = gone ? null : findLink(inst, r, up);
+      links[r.key] = now;
+      var same = !!old && !!now && old.other === now.other && old.theirs === now.theirs;
+      if (same) {
+        call(old.theirs.def.linkChanged, old.other, inst, 'relation linkChanged');
+        call(r.def.linkChanged, inst, old.other, 'relation linkChanged');
+        continue;
+      }
+      if (old) {
+        c.relations[r.key] = without(c.relations[r.key], old.other);
+        old.other.__.relations[old.theirs.key] = without(old.other.__.relations[old.theirs.key], inst);
+        call(old.theirs.def.unlinked, old.other, inst, 'relation unlinked');
+        call(r.def.unlinked, inst, old.other, 'relation unlinked');
+      }
+      if (now) {
+        (c.relations[r.key] = c.relations[r.key] || []).push(now.other);
+        (now.other.__.relations[now.theirs.key] = now.other.__.relations[now.theirs.key] || []).push(inst);
+        call(now.theirs.def.linked, now.other, inst, 'relation linked');
+        call(r.def.linked, inst, now.other, 'relation linked');
+      }
+    }
+  }
+
+  function without(list, x) {
+    return (list || []).filter(function (y) {
+      return y !== x;
     });
-    inst.__.linked = [];
   }
 
   // ---- the instance API ------------------------------------------------------------
@@ -542,25 +631,37 @@
       return;
     }
     var paths = [];
+    var props = c.def.properties;
+    var changed = null; // properties this setData changed (or changed inside)
     for (var k in obj) {
       var segs = om.parsePath(k);
-      om.setPath(this.data, segs, obj[k]);
+      var top = segs[0];
+      var p = om.hasOwn(props, top) ? props[top] : null;
+      if (p && segs.length === 1) {
+        // A property set by the component itself: converted to its type like a value
+        // its user passes, and observed when it changes.
+        var old = this.data[top];
+        var v = coerce(p, obj[k]);
+        this.data[top] = v;
+        if (old !== v) (changed = changed || []).push({ name: top, value: v, old: old });
+      } else {
+        om.setPath(this.data, segs, obj[k]);
+        if (p) (changed = changed || []).push({ name: top, value: undefined, old: undefined, inside: true });
+      }
       paths.push(segs);
     }
     if (!c.alive) return;
     runObservers(this, paths);
-    // model:prop on this component's host: the user's bound field follows.
-    if (c.modelBindings && c.owner) {
-      var up = {};
-      var any = false;
-      for (var i = 0; i < paths.length; i++) {
-        var prop = String(paths[i][0]);
-        if (om.hasOwn(c.modelBindings, prop)) {
-          up[c.modelBindings[prop]] = this.data[prop];
-          any = true;
-        }
+    if (changed) {
+      var up = null;
+      for (var i = 0; i < changed.length; i++) {
+        var ch = changed[i];
+        if (ch.inside) ch.value = this.data[ch.name];
+        // model:prop on this component's host: the user's bound field follows.
+        if (c.modelBindings && c.owner && om.hasOwn(c.modelBindings, ch.name)) (up = up || {})[c.modelBindings[ch.name]] = ch.value;
       }
-      if (any) c.owner.setData(up);
+      if (up) c.owner.setData(up);
+      propertyObservers(this, changed);
     }
     if (c.rendered) om.tree.invalidate(this);
     if (typeof cb === 'function') {
@@ -584,8 +685,10 @@
     return this.__.def.behaviors.indexOf(id) >= 0;
   };
 
+  /** The components linked by relation `key`, in the order of the node tree. */
   Instance.prototype.getRelationNodes = function (key) {
-    return (this.__.relations[key] || []).slice();
+    var list = this.__.relations[key] || [];
+    return list.length > 1 ? om.tree.inTreeOrder(this, list) : list.slice();
   };
 
   Instance.prototype.selectOwnerComponent = function () {
@@ -643,8 +746,10 @@
     firstRender: firstRender,
     attached: attached,
     ready: ready,
+    moved: moved,
     destroy: destroy,
     lifetime: lifetime,
+    callMethod: callMethod,
     pageLifetime: pageLifetime,
     publicOf: publicOf,
     Instance: Instance,

@@ -168,7 +168,18 @@ var __om = (self.__om = {
         } catch (_) {}
       });
     }
+    // wx.onError listeners hear the same (also where App is not registered yet); an
+    // error in one of them is not reported again.
+    if (om.api && !reporting) {
+      reporting = true;
+      try {
+        om.api.fire('error', [msg]);
+      } finally {
+        reporting = false;
+      }
+    }
   };
+  var reporting = false;
 
   /** Microtask scheduling (setData renders once per tick). */
   om.nextTick = function (fn) {

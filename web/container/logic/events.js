@@ -38,24 +38,31 @@
     return t;
   }
 
-  /** The nodes an event from `target` passes, target first. */
+  /** The next node up from `v` in the composed tree, component hosts included: a node
+   *  the user of a component put in it goes up through the slot it is in (and that
+   *  slot's place in the component's template) to the component's host; the top of a
+   *  component's template goes to its host; null past the page's top or for a child
+   *  assigned to no slot. */
+  function composedParent(v) {
+    var p = v.parent;
+    if (!p) return v.owner.__.isPage ? null : v.owner.__.host;
+    if (!p.comp || p.comp.__.isPage) return p;
+    var s = om.tree.slotFor(p.comp, v);
+    if (!s) return null;
+    return s.parent || p;
+  }
+
+  /** The nodes an event from `target` passes, target first: with `composed`, through the
+   *  composed tree (into the components the nodes are slotted in, out of the component
+   *  the target is in); otherwise only the target's own template, up its tree as written
+   *  (a node's parent there may be the host of a component it is slotted into: WeChat's
+   *  "bubbles on the Shadow tree"). */
   function pathOf(target, composed) {
     var path = [target];
-    var scope = target.owner;
-    var v = target;
-    for (var guard = 0; guard < 100000; guard++) {
-      if (!v.parent) {
-        if (v.owner.__.isPage) break;
-        if (!composed && v.owner === scope) break;
-      }
-      var next = om.tree.domParentOf(v);
-      if (!next || (next.comp && next.comp.__.isPage)) break;
-      if (next.comp && next.comp.__.virtual) {
-        v = next;
-        continue;
-      }
-      path.push(next);
-      v = next;
+    for (var v = target, guard = 0; guard < 100000; guard++) {
+      v = composed ? composedParent(v) : v.parent;
+      if (!v) break;
+      path.push(v);
     }
     return path;
   }
@@ -64,11 +71,14 @@
     return { id: v.nodeId || '', dataset: v.dataset || {}, offsetLeft: 0, offsetTop: 0 };
   }
 
-  function marksOf(path) {
+  /** `event.mark` for a listener of `scope`: the marks from the target to the page's top,
+   *  nearer ones winning, without those of nodes outside `scope` (a component's listener
+   *  does not see the marks of the tree it is used in). */
+  function markFor(chain, scope) {
     var mark = {};
-    for (var i = path.length - 1; i >= 0; i--) {
-      var m = path[i].marks;
-      if (m) for (var k in m) mark[k] = m[k];
+    for (var i = chain.length - 1; i >= 0; i--) {
+      var m = chain[i].marks;
+      if (m && ancestorScope(scope, chain[i].owner)) for (var k in m) mark[k] = m[k];
     }
     return mark;
   }
@@ -82,7 +92,7 @@
       timeStamp: base.timeStamp,
       target: nodeInfo(retarget(target, node)),
       currentTarget: nodeInfo(node),
-      mark: base.mark,
+      mark: base.marks(owner),
       detail: base.detail,
       touches: base.touches,
       changedTouches: base.changedTouches,
@@ -100,7 +110,7 @@
       if (typeof fn !== 'function') {
         om.warn('Component "' + owner.__.is + '" does not have a method "' + name + '" to handle event "' + type + '".');
       } else {
-        result = om.guard(fn, owner, [e], owner.__.is + ' ' + name);
+        result = om.component.callMethod(owner, fn, [e], owner.__.is + ' ' + name);
         // An input handler may return the value the field should show instead.
         if (type === 'input' && node === target && (typeof result === 'string' || typeof result === 'number') && !node.comp) {
           om.tree.emit([3, node.id, 'value', String(result)]);
@@ -115,7 +125,15 @@
   function dispatch(target, type, opts, base) {
     if (!target || !target.alive) return;
     var path = opts.bubbles || opts.capturePhase ? pathOf(target, opts.composed) : [target];
-    base.mark = marksOf(path);
+    // Marks come from the whole way up, whether or not the event bubbles.
+    var chain = opts.composed && path.length > 1 ? path : pathOf(target, true);
+    var cache = [];
+    base.marks = function (scope) {
+      for (var i = 0; i < cache.length; i++) if (cache[i].scope === scope) return cache[i].mark;
+      var mark = markFor(chain, scope);
+      cache.push({ scope: scope, mark: mark });
+      return mark;
+    };
     var mutDone = false;
     var stopped = false;
     if (opts.capturePhase) {

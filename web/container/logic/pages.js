@@ -9,7 +9,9 @@
   var stack = []; // page instances, bottom first
   var tabPages = {}; // route → live tab page instance
   var loaded = {}; // package root → true
-  var app = null;
+  var app = null; // the App instance, once App() ran
+  var appDefault = null; // what getApp({allowDefault: true}) gave before App()
+  var appWaiting = false; // started in an independent subpackage: App comes with the main package
   var appDef = {};
   var launched = false;
 
@@ -34,12 +36,25 @@
   }
 
   /** Loads a package's logic.js and view.js (synchronously: importScripts). */
+  function isIndependent(root) {
+    var pk = manifest().packages;
+    for (var i = 1; i < pk.length; i++) if (pk[i].root === root) return !!pk[i].independent;
+    return false;
+  }
+
+  /** Loads a package's logic.js and view.js (synchronously: importScripts); a normal
+   *  subpackage needs the main package first, an independent one does not. The main
+   *  package loaded after a start in an independent subpackage registers App then. */
   function ensurePackage(root) {
     if (loaded[root]) return;
-    if (root && !loaded['']) ensurePackage('');
+    if (root && !isIndependent(root) && !loaded['']) ensurePackage('');
     loaded[root] = true;
     var dir = env().base + dirOf(root);
     importScripts(dir + 'logic.js', dir + 'view.js');
+    if (!root && appWaiting) {
+      appWaiting = false;
+      startApp();
+    }
   }
 
   function ensureFor(path) {
@@ -128,7 +143,8 @@
       var iso = (def.options && def.options.styleIsolation) || info.styleIsolation || '';
       sheets.push({ href: href, strip: iso === 'shared' && info.prefix ? info.prefix + '--' : '' });
     });
-    if (fileExists('main/css/app.css')) sheets.push({ href: 'main/css/app.css', strip: '' });
+    // app.wxss does not apply to an independent subpackage's pages (WeChat's rule).
+    if (fileExists('main/css/app.css') && !isIndependent(packageOf(route))) sheets.push({ href: 'main/css/app.css', strip: '' });
     var own = cssOf(route);
     if (own) sheets.push({ href: own, strip: '' });
     return sheets;
@@ -250,7 +266,9 @@
 
   function unload(page) {
     if (!page.__.alive) return;
-    pageHide(page);
+    // A page that goes gets onUnload only, no onHide (WeChat's table of routes:
+    // navigateBack, redirectTo, reLaunch: "onUnload" for the page before).
+    page.__.showing = false;
     hook(page, 'onUnload');
     if (tabPages[page.route] === page) delete tabPages[page.route];
     var root = page.__.host;
@@ -370,15 +388,34 @@
       return;
     }
     appDef = def || {};
-    app = {};
-    for (var k in appDef) app[k] = appDef[k];
-    app.onErrorHandlers = [];
+    // The object getApp({allowDefault: true}) handed out stays the app; what was set on
+    // it wins over App()'s fields ("默认实现中定义的属性会被覆盖合并到 App 中").
+    app = appDefault || {};
+    for (var k in appDef) if (!om.hasOwn(appDefault, k)) app[k] = appDef[k];
+    Object.defineProperty(app, 'onErrorHandlers', { value: [], configurable: true });
     if (typeof appDef.onError === 'function') app.onErrorHandlers.push(appDef.onError.bind(app));
     om.app = app;
   }
 
-  function getApp() {
-    return app || (om.app = app = { onErrorHandlers: [] });
+  /** The App instance; undefined before App() ran (a start in an independent
+   *  subpackage), unless `allowDefault` asks for a default object App() will adopt. */
+  function getApp(opts) {
+    if (app) return app;
+    if (opts && opts.allowDefault) return appDefault || (appDefault = {});
+    return undefined;
+  }
+
+  /** Runs app.js (App()), then App's onLaunch and onShow with the launch options. */
+  function startApp() {
+    if (om.modules.has('app.js')) {
+      try {
+        om.modules.load('app.js');
+      } catch (e) {
+        om.reportError(e, 'app.js');
+      }
+    }
+    appHook('onLaunch', [om.launchOptions]);
+    appHook('onShow', [om.launchOptions]);
   }
 
   function appHook(name, args) {
@@ -390,25 +427,27 @@
     if (launched) return;
     launched = true;
     om.env = m;
-    ensurePackage('');
-    if (om.modules.has('app.js')) {
-      try {
-        om.modules.load('app.js');
-      } catch (e) {
-        om.reportError(e, 'app.js');
-      }
-    }
-    getApp();
     var l = m.launch || {};
     var opts = launchOptions(l);
     om.launchOptions = opts;
     om.enterOptions = opts;
-    appHook('onLaunch', [opts]);
-    appHook('onShow', [opts]);
     var entry = l.path ? String(l.path).replace(/^\//, '').replace(/\.html$/, '') : manifest().app.entryPagePath || manifest().packages[0].pages[0];
+    var root = isPagePath(entry) ? packageOf(entry) : '';
+    if (root && isIndependent(root)) {
+      // An independent subpackage starts without the main package: App() and its
+      // onLaunch / first onShow come when a page of another package first opens.
+      appWaiting = true;
+      ensurePackage(root);
+    } else {
+      ensurePackage('');
+      startApp();
+    }
     if (!isPagePath(entry)) {
-      var handled = app && typeof app.onPageNotFound === 'function';
-      appHook('onPageNotFound', [{ path: entry, query: l.query || {}, isEntryPage: true }]);
+      var nf = { path: entry, query: l.query || {}, isEntryPage: true };
+      var handled = (app && typeof app.onPageNotFound === 'function') || om.api.listening('pageNotFound');
+      // The handlers may open another page, synchronously (WeChat's rule).
+      appHook('onPageNotFound', [nf]);
+      om.api.fire('pageNotFound', [nf]);
       if (stack.length) return;
       if (!handled) om.warn('page "' + entry + '" is not found; opening the home page');
       entry = manifest().app.entryPagePath || manifest().packages[0].pages[0];
@@ -461,13 +500,18 @@
       case 'pullDownRefresh':
         if (page && page.__.id === m.page) hook(page, 'onPullDownRefresh');
         break;
-      case 'resize':
-        om.api.fire('windowResize', [m.size || {}]);
+      case 'resize': {
+        // onResize(res), pageLifetimes.resize(res) and onWindowResize(res) all get
+        // `res.size.windowWidth` / `windowHeight` (WeChat's "响应显示区域变化").
+        var size = m.size || {};
+        var res = { size: size, deviceOrientation: size.windowWidth > size.windowHeight ? 'landscape' : 'portrait' };
+        om.api.fire('windowResize', [res]);
         if (page) {
-          hook(page, 'onResize', [m.size || {}]);
-          om.component.pageLifetime(page, 'resize', [m.size || {}]);
+          hook(page, 'onResize', [res]);
+          om.component.pageLifetime(page, 'resize', [res]);
         }
         break;
+      }
       case 'tabItemTap': {
         var item = { index: m.index, pagePath: m.pagePath, text: m.text };
         var tabPage = tabPages[m.pagePath];
@@ -481,6 +525,9 @@
       }
       case 'share':
         share(page, { from: 'menu' });
+        break;
+      case 'shareTimeline':
+        shareTimeline(page);
         break;
       case 'error':
         om.reportError(m.message, 'view');
@@ -514,6 +561,26 @@
       }
     }
     om.bridge.call('shareAppMessage', card).catch(function () {});
+  }
+
+  /** The capsule's 分享到朋友圈: the page's onShareTimeline (title, query, imageUrl) for
+   *  the host's moments; a page without it cannot be shared there. */
+  function shareTimeline(page) {
+    if (!page) return;
+    var fn = page.onShareTimeline;
+    if (typeof fn !== 'function') {
+      om.bridge.call('shareTimeline', { disabled: true }).catch(function () {});
+      return;
+    }
+    var route = page.route;
+    var post = { title: windowOf(route).navigationBarTitleText || (manifest().app.window || {}).navigationBarTitleText || '', path: route, query: '', imageUrl: '' };
+    var r = om.guard(fn, page, [], route + ' onShareTimeline');
+    if (r && typeof r === 'object') {
+      if (r.title) post.title = String(r.title);
+      if (r.query !== undefined && r.query !== null) post.query = String(r.query);
+      if (r.imageUrl) post.imageUrl = String(r.imageUrl);
+    }
+    om.bridge.call('shareTimeline', post).catch(function () {});
   }
 
   function shareFromButton(v) {

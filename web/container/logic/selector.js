@@ -122,6 +122,9 @@
 
   function NodesRef(query, sel, single, viewport) {
     this.query = query;
+    // The scope when the node was selected: `in(component)` applies to the selections
+    // made after it (WeChat's NodesRef keeps the component it was made with).
+    this.scope = query.scope;
     this.sel = sel;
     this.single = single;
     this.viewport = viewport;
@@ -159,10 +162,11 @@
   };
 
   SelectorQuery.prototype.exec = function (cb) {
-    var scope = this.scope || om.pages.current();
+    var current = om.pages.current();
     var items = this.items;
     this.items = [];
     var asked = items.map(function (it) {
+      var scope = it.ref.scope || current;
       var ids = [];
       if (!it.ref.viewport && scope) {
         ids = find(scope, it.ref.sel, !it.ref.single).map(function (v) {
@@ -175,11 +179,16 @@
       function (res) {
         var out = items.map(function (it, i) {
           var list = (res && res[i]) || [];
-          list = list.map(function (r, j) {
-            var v = om.tree.node(asked[i].ids[j]);
-            if (v) complete(r, v, it.fields);
-            return r;
-          });
+          // The frame answers each id in its place (null if the node is gone by then).
+          list = list
+            .map(function (r, j) {
+              var v = r && om.tree.node(asked[i].ids[j]);
+              if (v) complete(r, v, it.fields);
+              return r;
+            })
+            .filter(function (r) {
+              return r;
+            });
           var value = it.ref.single ? (list[0] === undefined ? null : list[0]) : list;
           if (typeof it.cb === 'function') om.guard(it.cb, null, [value], 'SelectorQuery callback');
           return value;

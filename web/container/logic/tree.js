@@ -40,6 +40,7 @@
     this.creating = null; // the attributes of its create operation, while being made
     this.scope = 0; // the owner's class-mapping version its attributes were mapped with
     this.alive = true;
+    this.pos = 0; // a keyed node's index in its list, while the list is reconciled
     nodes[this.id] = this;
   }
 
@@ -49,7 +50,9 @@
     ops: [],
     dirtyDom: [], // DOM parents whose child lists may have changed
     forget: [],
+    keep: [], // slotted nodes to take out of elements being forgotten (keepSlotted)
     created: [], // instances created in this batch (attached after the ops)
+    moved: [], // instances whose nodes a keyed reorder moved
     applied: [], // callbacks once the frame applied the batch
   };
   var dirtyInsts = [];
@@ -278,7 +281,8 @@
       if (comp.__.virtual) want = {};
     }
     // DOM attributes: set what changed, remove what is gone.
-    for (var k in v.sent) if (k !== '$on' && !om.hasOwn(want, k)) setDom(v, k, undefined);
+    // (`$on`, `$formField`: the runtime's own, not rendered attributes.)
+    for (var k in v.sent) if (k.charCodeAt(0) !== 36 && !om.hasOwn(want, k)) setDom(v, k, undefined);
     for (var w in want) setDom(v, w, want[w]);
     v.listeners = listeners;
     var typeList = listeners ? Object.keys(listeners) : [];
@@ -341,8 +345,11 @@
       if (!inst.__.virtual) emit([OP_ELEMENT, v.id, tag, v.creating]);
       applyAttrs(v, raw, true);
       v.creating = null;
-      v.children = list(owner, v, [], raw.children || []);
+      // Its own template first, then the children its user wrote inside it: components
+      // are created, and so attached, in that order (the host, its shadow tree, its
+      // slotted children), as WeChat attaches a subtree.
       om.component.firstRender(inst);
+      v.children = list(owner, v, [], raw.children || []);
       return v;
     }
     v.creating = {};
@@ -394,18 +401,32 @@
    *  everything inside a forgotten element, so only the tops of subtrees are sent. */
   function remove(v, inDom) {
     if (!v.alive) return;
+    if (v.slotName !== undefined) keepSlotted(v);
     v.alive = false;
     delete nodes[v.id];
     var isElement = v.slotName === undefined && !(v.comp && v.comp.__.virtual);
     if (isElement && !inDom) batch.forget.push(v.id);
     var covered = inDom || isElement;
-    if (v.comp) om.component.destroy(v.comp);
     for (var i = 0; i < v.children.length; i++) {
       // A host's children sit in its component's slots; unassigned ones in no element.
       var c = v.children[i];
       remove(c, covered && !(v.comp && v.comp.__.virtual) && (!v.comp || !!slotFor(v.comp, c)));
     }
     if (v.comp && v.comp.__.root) for (var j = 0; j < v.comp.__.root.length; j++) remove(v.comp.__.root[j], covered && !v.comp.__.virtual);
+    // Detached after everything inside it (its slotted children, then its own template),
+    // as WeChat detaches a subtree: a parent still sees its children unlink.
+    if (v.comp) om.component.destroy(v.comp);
+  }
+
+  /** A slot goes (its component stays, say a `wx:if` around it): the nodes assigned to it
+   *  live on, unshown until a slot takes them again, but their elements sit in elements
+   *  the frame is about to forget with all they contain. Take them out of the slot's
+   *  element first (a children operation without them, sent before the forgets). */
+  function keepSlotted(s) {
+    var light = assigned(s);
+    var ids = [];
+    for (var i = 0; i < light.length; i++) if (light[i].alive) flatten(light[i], ids);
+    if (ids.length) batch.keep.push({ parent: domParentOf(s), ids: ids });
   }
 
   function sameKind(v, raw) {
@@ -418,20 +439,51 @@
   function list(owner, parent, old, raws) {
     var out = new Array(raws.length);
     var byKey = null;
+    var repeats = false; // a key that several old nodes share
     var i;
     for (i = 0; i < old.length; i++) {
-      if (old[i].key !== undefined) (byKey = byKey || {})[old[i].tag + '\u0001' + old[i].key] = old[i];
+      if (old[i].key !== undefined) {
+        var name = old[i].tag + '\u0001' + old[i].key;
+        byKey = byKey || {};
+        if (byKey[name] !== undefined) repeats = true;
+        byKey[name] = old[i];
+        old[i].pos = i;
+      }
+    }
+    // Repeated keys (@vant/weapp's `wx:key="index"` on items that have no `index`: every
+    // key is "undefined"): as WeChat's glass-easel makes a repeated key unique by its
+    // occurrence, the n-th node with a key is matched with the n-th item with that key,
+    // so such a list is patched in place instead of re-created on every render. Only
+    // lists with repeats take this path.
+    var seen = null;
+    if (repeats) {
+      byKey = {};
+      seen = {};
+      for (i = 0; i < old.length; i++) {
+        if (old[i].key === undefined) continue;
+        var rn = old[i].tag + '\u0001' + old[i].key;
+        byKey[rn + '\u0002' + (seen[rn] = (seen[rn] || 0) + 1)] = old[i];
+      }
+      seen = {};
     }
     var used = {};
     var pos = 0; // the next unkeyed old node to consider
     var changed = old.length !== raws.length;
+    var lastPos = -1; // keyed nodes kept so far came in their old order up to here
+    var reordered = false;
     for (i = 0; i < raws.length; i++) {
       var raw = raws[i];
       var v = null;
       var key = isNode(raw) ? raw.key : undefined;
       if (key !== undefined) {
-        var k = byKey && byKey[String(raw.tag) + '\u0001' + key];
-        if (k && !used[k.id]) v = k;
+        var kn = String(raw.tag) + '\u0001' + key;
+        if (seen) kn += '\u0002' + (seen[kn] = (seen[kn] || 0) + 1);
+        var k = byKey && byKey[kn];
+        if (k && !used[k.id]) {
+          v = k;
+          if (k.pos < lastPos) reordered = true;
+          else lastPos = k.pos;
+        }
       } else {
         while (pos < old.length && (old[pos].key !== undefined || used[old[pos].id])) pos++;
         if (pos < old.length && sameKind(old[pos], raw)) v = old[pos++];
@@ -445,8 +497,67 @@
       if (old[i] !== v) changed = true;
       out[i] = v;
     }
+    if (reordered) markMoved(out, used);
     for (i = 0; i < old.length; i++) if (!used[old[i].id]) remove(old[i], false);
     if (changed) listChanged(owner, parent);
+    return out;
+  }
+
+  /** A keyed list was reordered: the kept nodes outside the longest run still in their
+   *  old order are the ones that moved (the DOM moves them, keeping them and their
+   *  components); their components get `moved` (and relations linkChanged) once the batch
+   *  is built, as WeChat does when a node is moved within the tree. */
+  function markMoved(out, used) {
+    var kept = [];
+    for (var i = 0; i < out.length; i++) {
+      var v = out[i];
+      // Kept: an old node matched by its key (not one created now).
+      if (v.key !== undefined && used[v.id]) kept.push(v);
+    }
+    // Longest increasing subsequence of the old positions (patience sorting).
+    var tails = []; // index in `kept` of the smallest tail of each run length
+    var prev = new Array(kept.length);
+    for (var j = 0; j < kept.length; j++) {
+      var lo = 0, hi = tails.length;
+      while (lo < hi) {
+        var mid = (lo + hi) >> 1;
+        if (kept[tails[mid]].pos < kept[j].pos) lo = mid + 1;
+        else hi = mid;
+      }
+      prev[j] = lo > 0 ? tails[lo - 1] : -1;
+      tails[lo] = j;
+    }
+    var stay = {};
+    for (var t = tails.length ? tails[tails.length - 1] : -1; t >= 0; t = prev[t]) stay[kept[t].id] = true;
+    for (var m = 0; m < kept.length; m++) if (!stay[kept[m].id]) movedIn(kept[m]);
+  }
+
+  /** The components in `v`'s subtree, inner ones first, for `moved`. */
+  function movedIn(v) {
+    for (var i = 0; i < v.children.length; i++) movedIn(v.children[i]);
+    if (v.comp) {
+      var r = v.comp.__.root || [];
+      for (var j = 0; j < r.length; j++) movedIn(r[j]);
+      batch.moved.push(v.comp);
+    }
+  }
+
+  /** `list` (components linked to `inst` by a relation) in the order their nodes come in
+   *  the composed tree below `inst`; any not in it last (getRelationNodes). */
+  function inTreeOrder(inst, list) {
+    var out = [];
+    function walk(vs) {
+      for (var i = 0; i < vs.length && out.length < list.length; i++) {
+        var v = vs[i];
+        if (v.slotName !== undefined) walk(assigned(v));
+        else if (v.comp) {
+          if (list.indexOf(v.comp) >= 0 && out.indexOf(v.comp) < 0) out.push(v.comp);
+          walk(v.comp.__.root || []);
+        } else walk(v.children);
+      }
+    }
+    walk(inst.__.root || []);
+    for (var j = 0; j < list.length; j++) if (out.indexOf(list[j]) < 0) out.push(list[j]);
     return out;
   }
 
@@ -465,6 +576,9 @@
     }
     var before = c.slots;
     c.root = list(inst, null, c.root || [], out || []);
+    // wx://form-field: the component's element carries its name and value, which a
+    // <form> around it submits (components/form.js reads `__formField`).
+    if (c.formField && !c.virtual) setDom(c.host, '$formField', JSON.stringify({ name: inst.data.name, value: inst.data.value }));
     c.slots = [];
     collectSlots(c.root, c.slots);
     if (!sameList(before, c.slots)) {
@@ -518,7 +632,20 @@
 
   function send() {
     var b = batch;
-    batch = { ops: [], dirtyDom: [], forget: [], created: [], applied: [] };
+    batch = { ops: [], dirtyDom: [], forget: [], keep: [], created: [], moved: [], applied: [] };
+    // Slotted nodes out of the elements that go (keepSlotted); a living parent gets its
+    // whole new list below anyway.
+    for (var kp = 0; kp < b.keep.length; kp++) {
+      var kept = b.keep[kp];
+      var from = kept.parent;
+      if (!from || from.alive || !from.domKids) continue;
+      var rest = from.domKids.filter(function (id) {
+        return kept.ids.indexOf(id) < 0;
+      });
+      if (rest.length === from.domKids.length) continue;
+      from.domKids = rest;
+      b.ops.push([OP_CHILDREN, from.id, rest]);
+    }
     for (var i = 0; i < b.dirtyDom.length; i++) {
       var p = b.dirtyDom[i];
       if (!p.alive) continue;
@@ -541,6 +668,7 @@
         readyList.push(created[c]);
       }
     }
+    for (var mv = 0; mv < b.moved.length; mv++) om.component.moved(b.moved[mv]);
     if (!b.ops.length && !b.applied.length && !readyList.length) return;
     om.bridge.ops(b.ops, function () {
       // `ready` once laid out: children before their parents.
@@ -603,6 +731,8 @@
     flush: flush,
     schedule: schedule,
     domParentOf: domParentOf,
+    slotFor: slotFor,
+    inTreeOrder: inTreeOrder,
     mapClass: mapClass,
     rpx: rpx,
   };

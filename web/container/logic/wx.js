@@ -128,6 +128,10 @@
       if (offName) impl[offName] = l.off;
     },
     fire: fire,
+    /** Whether anyone listens for `event` (`onX` was called). */
+    listening: function (event) {
+      return !!(listeners[event] && listeners[event].length);
+    },
     /** The asynchronous wrapper itself, for APIs taking more than the object
      *  (`canvasToTempFilePath(object, component)`). */
     wrap: asyncApi,

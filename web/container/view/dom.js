@@ -30,6 +30,11 @@
       el.__on = value ? value.slice() : null;
       return;
     }
+    if (name === '$formField') {
+      // A custom component with wx://form-field: {name, value} for wx-form to submit.
+      el.__formField = value ? JSON.parse(value) : null;
+      return;
+    }
     if (DIRECT[name] || name.indexOf('data-') === 0) {
       if (name === 'hidden') {
         el.hidden = !!value;

@@ -49,15 +49,25 @@
     var base = document.createElement('link');
     base.rel = 'stylesheet';
     base.href = om.containerBase + 'components/components.css';
+    var baseLoaded = new Promise(function (resolve) {
+      base.onload = base.onerror = resolve;
+    });
     root.appendChild(base);
     var win = config.window || {};
     var page = { id: id, el: el, root: root, config: config, win: win, ready: Promise.resolve() };
+    // Out of the layout until its stylesheets are in: nodes styled first without them
+    // would run their CSS transitions when the sheets arrive (a vant switch fading to
+    // blue, a tab line sliding in), which WeChat, whose page styles come first, never does.
+    el.style.display = 'none';
     page.ready = Promise.all(
-      sheets.map(function (s) {
-        return sheet(s.href, s.strip);
-      })
+      sheets
+        .map(function (s) {
+          return sheet(s.href, s.strip);
+        })
+        .concat([baseLoaded])
     ).then(function (list) {
-      root.adoptedStyleSheets = list;
+      root.adoptedStyleSheets = list.slice(0, sheets.length);
+      el.style.display = '';
     });
     if (win.backgroundColor) el.style.backgroundColor = win.backgroundColor;
     watchScroll(page);

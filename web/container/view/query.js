@@ -82,14 +82,12 @@
           var el = om.pages.current() ? om.pages.current().el : document.documentElement;
           return [measure(el, item.fields)];
         }
-        return item.ids
-          .map(function (id) {
-            var n = om.dom.node(id);
-            return n && n.nodeType === 1 ? measure(n, item.fields) : null;
-          })
-          .filter(function (x) {
-            return x;
-          });
+        // One answer per id, in order (null for a node no longer here: a render between
+        // the query and this answer removed it), so the worker pairs each with its node.
+        return item.ids.map(function (id) {
+          var n = om.dom.node(id);
+          return n && n.nodeType === 1 ? measure(n, item.fields) : null;
+        });
       });
       return om.transfer(out, transferList);
     });

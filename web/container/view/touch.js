@@ -32,7 +32,10 @@
   function send(type, path, e, detail) {
     if (!path.length || !listens(path, type)) return;
     var t = touchOf(e);
-    var ended = type === 'touchend' || type === 'touchcancel' || type === 'tap' || type === 'longpress';
+    // A lifted finger is in no `touches` of touchend/touchcancel; a tap and a longpress
+    // carry their point in `touches` too, as WeChat's do (its documented tap event;
+    // @vant/weapp's slider reads `event.touches[0]` of a tap).
+    var ended = type === 'touchend' || type === 'touchcancel';
     om.toWorker({
       t: 'ev',
       node: path[0].__id,
