@@ -29,6 +29,20 @@ export class ApiError extends Error {
 
 let token = null;
 let onSessionEnded = () => {};
+let origin = '';
+
+/**
+ * The platform's origin when the page is not on it (a third-party host embedding the
+ * container through web/sdk/host.js); the shell itself calls its own origin.
+ */
+export function setBase(o) {
+  origin = o || '';
+}
+
+/** The platform's origin, for absolute URLs of its files (frames, packages). */
+export function base() {
+  return origin || location.origin;
+}
 
 export function setToken(t) {
   token = t || null;
@@ -66,7 +80,7 @@ async function check(res) {
 export async function api(method, path, body, opts = {}) {
   let res;
   try {
-    res = await fetch('/client/v1' + path, {
+    res = await fetch(origin + '/client/v1' + path, {
       method,
       headers: headers(body === undefined ? {} : { 'Content-Type': opts.type || 'application/json' }),
       body: body === undefined ? undefined : opts.type ? body : JSON.stringify(body),
@@ -91,7 +105,7 @@ export function postBytes(path, blob) {
 
 /** A streaming GET (the inbox's Server-Sent Events): the Response, errors checked. */
 export async function stream(path, signal) {
-  const res = await fetch('/client/v1' + path, { headers: headers({ Accept: 'text/event-stream' }), signal, cache: 'no-store' });
+  const res = await fetch(origin + '/client/v1' + path, { headers: headers({ Accept: 'text/event-stream' }), signal, cache: 'no-store' });
   if (!res.ok) await check(res);
   return res;
 }

@@ -1,6 +1,6 @@
 // What the host knows about mini programs for the signed-in user: names, the recently
 // used list (kept by the host, per user, most recent first), "My mini programs" (the
-// platform's list: it decides who may get weekly pushes) and the catalogue search.
+// platform's list: it decides who may get weekly pushes) and search (the platform's index; the catalogue when it fails).
 
 import { get, post, del, isAppid, ApiError } from './api.js';
 import { getKv, setKv } from './storage.js';
@@ -89,23 +89,40 @@ export function reset() {
   mine = null;
 }
 
+/** The kinds of search result, as `GET /client/v1/search` names them. */
+const KINDS = new Set(['miniprogram', 'service', 'official', 'article']);
+
 /**
- * The catalogue: `GET /client/v1/apps?q=` (mini programs with a deployed version).
- * While a server lacks that route, the apps the host already knows stand in, and
- * `fallback` says so.
+ * Search (docs/traffic.md): `GET /client/v1/search?q=` gives mini programs, their
+ * services, official accounts and articles, ranked by the platform. Only when that
+ * route fails (an older server, an index still being built) does the catalogue
+ * `GET /client/v1/apps?q=` answer instead (mini programs by name), and while a server
+ * lacks that too, the apps the host already knows (`fallback`). Returns `{items:
+ * [{type, appid, title, name, page?, article?}], fallback}`.
  */
 export async function search(q) {
+  try {
+    const r = await get('/search?q=' + encodeURIComponent(q) + '&limit=30');
+    const items = (r.items || []).filter((i) => i && KINDS.has(i.type) && isAppid(i.appid));
+    items.filter((i) => i.type === 'miniprogram').forEach((i) => remember(i.appid, i.title));
+    return { items, fallback: false };
+  } catch (e) {
+    // The user's own input (85936 empty, 85937 too long) or the session: say so.
+    if (e.sessionEnded || e.errcode === 85936 || e.errcode === 85937) throw e;
+    console.warn('[shell] search unavailable, using the catalogue: ' + e.message);
+  }
+  const asItems = (list) => list.map((a) => ({ type: 'miniprogram', appid: a.appid, title: a.name, name: a.name }));
   try {
     const r = await get('/apps?q=' + encodeURIComponent(q));
     const apps = (r.apps || []).filter((a) => a && isAppid(a.appid));
     apps.forEach((a) => remember(a.appid, a.name));
-    return { apps, fallback: false };
+    return { items: asItems(apps), fallback: false };
   } catch (e) {
     if (!e.missingRoute) throw e;
     const known = new Map();
     for (const a of [...(await recents()), ...(await myApps().catch(() => []))]) known.set(a.appid, { appid: a.appid, name: a.name });
     const needle = q.trim().toLowerCase();
     const apps = [...known.values()].filter((a) => !needle || a.name.toLowerCase().includes(needle) || a.appid.includes(needle));
-    return { apps, fallback: true };
+    return { items: asItems(apps), fallback: true };
   }
 }

@@ -1,7 +1,7 @@
 // The capsule (胶囊): "more" ··· and "close" ◎, drawn by the host over the frame's
 // top-right corner at the rect the frame was told (`menuRect`), so no mini program can
-// hide, restyle or fake it. "More" opens WeChat's sheet: share, My mini programs,
-// settings, feedback, re-enter; "close" returns home (appEvent `hide`; the app is kept
+// hide, restyle or fake it. "More" opens WeChat's sheet: share to a chat or to
+// moments, My mini programs, settings, feedback, re-enter; "close" returns home (appEvent `hide`; the app is kept
 // alive for a hot start).
 
 import { h, appIcon, icon, toast } from './dom.js';
@@ -50,6 +50,7 @@ export async function moreSheet(app) {
       h(
         'div.menu-row',
         sheetButton('发送给朋友', 'share', act(() => runner.appEvent(app, 'share')), { disabled: shareOff, id: 'menu-share' }),
+        sheetButton('分享到朋友圈', 'image', act(() => runner.appEvent(app, 'shareTimeline')), { disabled: shareOff, id: 'menu-timeline' }),
         mine
           ? sheetButton('取消“我的小程序”', 'star', act(() => toggleMine(app, false)), { id: 'menu-mine' })
           : sheetButton('添加到我的小程序', 'star', act(() => toggleMine(app, true)), { id: 'menu-mine' })

@@ -3,13 +3,13 @@
 // aria-modal, takes the focus, keeps Tab inside, closes on Esc (as "cancel"), and
 // gives the focus back where it was.
 
-import { h } from './dom.js';
+import { h, byId, activeElement } from './dom.js';
 
 const stack = [];
 let seq = 0;
 
 function layer() {
-  return document.getElementById('dialogs');
+  return byId('dialogs');
 }
 
 // What is under a dialog is covered by its mask (pointer), kept out of the Tab order by
@@ -35,7 +35,7 @@ document.addEventListener(
     } else if (e.key === 'Tab') {
       const f = focusables(top.el);
       if (!f.length) return e.preventDefault();
-      const i = f.indexOf(document.activeElement);
+      const i = f.indexOf(activeElement());
       if (e.shiftKey && (i <= 0)) {
         e.preventDefault();
         f[f.length - 1].focus({ preventScroll: true });
@@ -56,7 +56,7 @@ document.addEventListener(
  */
 export function openDialog(opts) {
   const id = 'dlg' + ++seq;
-  const previous = document.activeElement;
+  const previous = activeElement();
   let resolve;
   const promise = new Promise((r) => (resolve = r));
   const titleEl = opts.title ? h('h2.dlg-title', { id: id + '-t' }, opts.title) : null;
@@ -88,7 +88,7 @@ export function openDialog(opts) {
       if (i >= 0) stack.splice(i, 1);
       mask.remove();
       setInert();
-      if (previous && previous.focus && document.contains(previous)) previous.focus({ preventScroll: true });
+      if (previous && previous.focus && previous.isConnected) previous.focus({ preventScroll: true });
       resolve(value);
     },
   };
@@ -97,7 +97,7 @@ export function openDialog(opts) {
   setInert();
   requestAnimationFrame(() => mask.classList.add('in'));
   const first = opts.focus || buttons.find((b) => b.classList.contains('primary') && !b.disabled) || focusables(box)[0] || box;
-  setTimeout(() => (document.contains(first) ? first : box).focus({ preventScroll: true }), 0);
+  setTimeout(() => (first && first.isConnected ? first : box).focus({ preventScroll: true }), 0);
   return d;
 }
 

@@ -1,6 +1,25 @@
 // Small DOM helpers shared by the shell's screens: an element builder, icons, avatars
 // of apps and people, times as WeChat writes them, and the host's toast.
 
+let root = document;
+
+/**
+ * Where the shell's own elements (#phone, #app, #screens, #apps, #dialogs) are: the
+ * document, or the shadow root a third-party host gives them (web/sdk/host.js).
+ */
+export function setRoot(r) {
+  root = r;
+}
+
+export function byId(id) {
+  return root.getElementById(id);
+}
+
+/** The focused element, inside the shell's root when it is a shadow root. */
+export function activeElement() {
+  return (root !== document && root.activeElement) || document.activeElement;
+}
+
 /**
  * `h('button.primary', {onclick, 'aria-label': …}, 'text', child…)`: an element.
  * Attributes starting with `on` are listeners; `class`/`dataset`/`style` as usual;
@@ -150,10 +169,10 @@ export function maskPhone(p) {
 let toastTimer = 0;
 /** The host's toast: a short text (or an icon and text) over everything, polite to readers. */
 export function toast(text, kind = 'text', ms = 1500) {
-  let el = document.getElementById('toast');
+  let el = byId('toast');
   if (!el) {
     el = h('div#toast', { role: 'status', 'aria-live': 'polite' });
-    document.getElementById('phone').append(el);
+    byId('phone').append(el);
   }
   fill(el, h('div.toast-box' + (kind === 'success' ? '.with-icon' : ''), kind === 'success' ? icon('check') : null, h('p', text)));
   el.hidden = false;

@@ -13,6 +13,8 @@ import * as runner from './runner.js';
 import * as session from './session.js';
 import { openServiceChat } from './cs.js';
 import { openScan } from './scan.js';
+import { openOfficialList, openAccount, openArticle } from './official.js';
+import { openMoments } from './moments.js';
 import { SCENES } from './links.js';
 
 const TABS = [
@@ -272,7 +274,11 @@ function pullPanel(s) {
 
 // ---- search ------------------------------------------------------------------------------
 
-/** The catalogue search; results open with `scene` (1005 top search, 1053 搜一搜). */
+/**
+ * Search (`GET /client/v1/search`, the catalogue if that fails): mini programs, their
+ * services, official accounts and articles; results open with `scene` (1005 top
+ * search, 1053 搜一搜) and the query as the open's source.
+ */
 export function openSearch(scene) {
   const input = h('input#search-input', { type: 'search', placeholder: scene === SCENES.search ? '搜一搜' : '搜索小程序', 'aria-label': '搜索', autofocus: true, enterkeyhint: 'search' });
   const cancel = h('button.search-cancel', { type: 'button', onclick: () => nav.pop() }, '取消');
@@ -297,23 +303,39 @@ export function openSearch(scene) {
       return;
     }
     if (mine !== seq) return;
+    // The platform ranks; the shell groups, mini programs first (rule 8).
+    const of = (type) => r.items.filter((i) => i.type === type);
+    const group = (title, rows) => (rows.length ? [h('p.group-title', title), h('div.list', rows)] : []);
+    const open = (i) => {
+      const [path, query] = String(i.page || '').split('?');
+      runner.open({ appid: i.appid, path, query: query || '', scene, source: q });
+    };
     fill(
       results,
-      r.apps.length ? h('p.group-title', '小程序') : null,
-      r.apps.length
-        ? h(
-            'div.list',
-            r.apps.map((a) =>
-              h(
-                'button.cell.app-row',
-                { type: 'button', dataset: { appid: a.appid }, onclick: () => runner.open({ appid: a.appid, scene }) },
-                appIcon(a, 40),
-                h('span.row-main', h('span.row-name', highlight(a.name, q)), h('span.row-preview', a.appid))
-              )
-            )
-          )
-        : null,
-      r.apps.length ? null : h('p.empty', '没有找到相关的小程序'),
+      ...group('小程序', of('miniprogram').map((i) => h(
+        'button.cell.app-row',
+        { type: 'button', dataset: { appid: i.appid }, onclick: () => open(i) },
+        appIcon({ appid: i.appid, name: i.title }, 40),
+        h('span.row-main', h('span.row-name', highlight(i.title, q)), h('span.row-preview', i.appid))
+      ))),
+      ...group('服务', of('service').map((i) => h(
+        'button.cell.app-row.service-row',
+        { type: 'button', dataset: { service: i.appid, page: i.page || '' }, onclick: () => open(i) },
+        appIcon({ appid: i.appid, name: i.name || i.title }, 40),
+        h('span.row-main', h('span.row-name', highlight(i.title, q)), h('span.row-preview', i.name || i.appid))
+      ))),
+      ...group('公众号', of('official').map((i) => h(
+        'button.cell.app-row.official-row',
+        { type: 'button', dataset: { official: i.appid }, onclick: () => openAccount(i.appid) },
+        appIcon({ appid: i.appid, name: i.title }, 40),
+        h('span.row-main', h('span.row-name', highlight(i.title, q)), h('span.row-preview', '公众号'))
+      ))),
+      ...group('文章', of('article').map((i) => h(
+        'button.cell.article-row',
+        { type: 'button', dataset: { article: i.article }, onclick: () => openArticle(i.article) },
+        h('span.row-main', h('span.row-name', highlight(i.title, q)), h('span.row-preview', i.name || ''))
+      ))),
+      r.items.length ? null : h('p.empty', '没有找到相关的小程序、服务和文章'),
       r.fallback ? h('p.search-tip', '平台的小程序目录暂不可用，仅显示你用过和添加的小程序') : null
     );
   }
@@ -340,6 +362,7 @@ function contactsTab() {
     const list = await chats.list();
     fill(
       s.content,
+      h('div.group', linkCell('公众号', 'service', '#2782d7', openOfficialList, 'open-official')),
       h('div.list', list.filter((c) => c.group).map((c) => row({ avatarEl: avatar(c.name, 40, c.id), name: c.name, time: '', preview: '群聊', onclick: () => chats.openChat(c.id) }))),
       h('p.group-title', '联系人'),
       h('div.list', list.filter((c) => !c.group).map((c) => row({ avatarEl: avatar(c.name, 40, c.id), name: c.name, time: '', preview: '', onclick: () => chats.openChat(c.id) }))),
@@ -360,6 +383,7 @@ function discoverTab() {
   s.render = async () => {
     fill(
       s.content,
+      h('div.group', linkCell('朋友圈', 'image', '#f1a239', openMoments, 'open-moments')),
       h('div.group', linkCell('扫一扫', 'scan', '#10aeff', openScan, 'open-scan')),
       h('div.group', linkCell('搜一搜', 'search', '#fa5151', () => openSearch(SCENES.search), 'open-sousou')),
       h('div.group', linkCell('小程序', 'miniprogram', '#6467f0', openMiniPrograms, 'open-miniprograms'))

@@ -11,7 +11,8 @@ import { changeAppStorage } from './storage.js';
 import * as session from './session.js';
 import * as runner from './runner.js';
 import * as settings from './settings.js';
-import { shareSheet, knownTicket } from './chats.js';
+import { shareSheet } from './chats.js';
+import { shareTimelineSheet } from './moments.js';
 import { openServiceChat } from './cs.js';
 import { parseLink } from './links.js';
 
@@ -355,7 +356,9 @@ const calls = {
     const r = await postBytes('/scan', files[0]);
     const out = { result: r.result, scanType: r.scanType, charSet: r.charSet, rawData: r.rawData };
     const link = parseLink(r.result);
+    // A code of this mini program (openmini://, or an unlimited code's URL): its page, as WeChat gives `path`.
     if (link && link.appid === app.appid && link.kind === 'code') out.path = link.path + (Object.keys(link.query).length ? '?' + queryString(link.query) : '');
+    else if (link && link.appid === app.appid && link.kind === 'platform') out.path = link.path + '?scene=' + link.query.scene; // already URL-encoded
     return out;
   },
 
@@ -382,6 +385,14 @@ const calls = {
   },
 
   async navigateBackMiniProgram(app, a) {
+    if (!app.opener && app.returnTo) {
+      // Opened by an app (scene 1069): back to it, with the data (docs/host-sdk.md).
+      const back = app.returnTo;
+      app.returnTo = null;
+      runner.close(app);
+      back({ extraData: a.extraData });
+      return {};
+    }
     if (!app.opener || !runner.running().includes(app.opener)) throw refuse('no mini program to go back to');
     runner.close(app, { extraData: a.extraData });
     return {};
@@ -419,11 +430,27 @@ const calls = {
   },
 
   async getShareInfo(app, a) {
-    const ticket = str(a.shareTicket, 200);
-    if (!ticket || !(await knownTicket(app.appid, ticket))) throw refuse('invalid shareTicket');
-    // The group's data is encrypted with the user's session key, which only the
-    // platform has: this needs a client-API route (not there yet).
-    throw refuse('not supported: the platform cannot answer share tickets yet');
+    const ticket = str(a.shareTicket, 512);
+    if (!ticket) throw refuse('invalid shareTicket');
+    // The group's openGId, encrypted by the platform with the user's session key.
+    try {
+      const r = await post(appPath(app.appid, '/share-info'), { shareTicket: ticket });
+      return { encryptedData: r.encryptedData, iv: r.iv };
+    } catch (e) {
+      if (e instanceof ApiError && e.errcode === 40097) throw refuse('invalid shareTicket');
+      throw e;
+    }
+  },
+
+  async shareTimeline(app, a) {
+    if (a.disabled) {
+      toast('当前页面不支持分享到朋友圈');
+      throw refuse('disabled');
+    }
+    if (app.shareMenu && app.shareMenu.enabled === false) throw refuse('share menu is hidden');
+    const ok = await shareTimelineSheet(app, { title: str(a.title, 100) || app.name, path: str(a.path, 1024), query: str(a.query, 1024), imageUrl: str(a.imageUrl, 2048) });
+    if (!ok) throw refuse('cancel');
+    return {};
   },
 
   async getSetting(app, a) {
@@ -488,8 +515,14 @@ const calls = {
     return {};
   },
 
-  async launchApp() {
-    throw refuse('not supported in the web host');
+  async launchApp(app, a) {
+    // Only back to the app that opened this mini program (scene 1069).
+    if (!app.returnTo) throw refuse('not supported in the web host');
+    const back = app.returnTo;
+    app.returnTo = null;
+    runner.close(app);
+    back({ appParameter: str(a.appParameter, 1024) });
+    return {};
   },
 
   async createFormId(app) {

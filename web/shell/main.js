@@ -10,6 +10,8 @@ import * as inbox from './inbox.js';
 import { closeTop, anyOpen } from './dialogs.js';
 import { showSignin } from './signin.js';
 import { showHome } from './home.js';
+import { openFromLocation } from './entries.js';
+import { openLinkFromLocation } from './scan.js';
 
 const root = document.getElementById('app');
 
@@ -17,7 +19,16 @@ function signedIn() {
   showHome(root, signOut);
   apps.myApps().catch(() => {});
   inbox.start().catch((e) => console.warn('[shell] inbox: ' + e.message));
+  openFromLocation().catch((e) => console.warn('[shell] open: ' + e.message));
+  openLinkFromLocation().catch((e) => console.warn('[shell] open link: ' + e.message));
 }
+
+// A web page's open tag may send a signed-in user here again (`#/open?launch=…`).
+window.addEventListener('hashchange', () => {
+  if (!session.user()) return;
+  openFromLocation().catch((e) => console.warn('[shell] open: ' + e.message));
+  openLinkFromLocation().catch((e) => console.warn('[shell] open link: ' + e.message));
+});
 
 function signedOut(notice) {
   runner.destroyAll();
@@ -77,7 +88,7 @@ window.openmini = Object.freeze({
 
 async function boot() {
   const s = session.restore();
-  if (!s) return showSignin(root, signedIn);
+  if (!s) return showSignin(root, signedIn, /^#\/open\?/.test(location.hash) ? '登录后将打开小程序' : undefined);
   try {
     const me = await get('/me');
     session.save(s.token, me.user);

@@ -3,7 +3,7 @@
 // navigation bar. The host's back (browser back, Android's gesture) is routed by
 // main.js: a dialog first, then a running mini program, then these screens.
 
-import { h, icon, fill } from './dom.js';
+import { h, icon, fill, byId } from './dom.js';
 
 const pushed = [];
 let tabs = null;
@@ -44,11 +44,11 @@ export function setTabs(t) {
 
 /** Raises the shell's screens over the running mini programs (or lowers them). */
 function overApps(on) {
-  const phone = document.getElementById('phone');
+  const phone = byId('phone');
   phone.classList.toggle('host-front', on);
-  const appsLayer = document.getElementById('apps');
+  const appsLayer = byId('apps');
   if (!appsLayer.classList.contains('active')) return;
-  document.getElementById('app').inert = !on;
+  byId('app').inert = !on;
   appsLayer.inert = on;
 }
 
@@ -58,11 +58,11 @@ function overApps(on) {
  * own pages do, and closing it returns to the mini program.
  */
 export function push(s) {
-  s.overApp = document.getElementById('apps').classList.contains('active');
+  s.overApp = byId('apps').classList.contains('active');
   if (s.overApp) overApps(true);
   pushed.push(s);
   s.el.classList.add('pushed');
-  document.getElementById('screens').append(s.el);
+  byId('screens').append(s.el);
   requestAnimationFrame(() => s.el.classList.add('in'));
   if (s.onShow) s.onShow();
   setTimeout(() => {

@@ -10,8 +10,8 @@
 //   underneath; a closed app is kept (hidden) for 5 minutes, and opening it again in
 //   that time shows it again with appEvent `show` (a hot start), as WeChat does.
 
-import { get, post, appPath, ApiError } from './api.js';
-import { h, appIcon, parseQuery, toast } from './dom.js';
+import { get, post, appPath, ApiError, base as platformBase } from './api.js';
+import { h, appIcon, parseQuery, toast, byId } from './dom.js';
 import { loadAppStorage } from './storage.js';
 import * as apps from './apps.js';
 import * as session from './session.js';
@@ -39,7 +39,7 @@ function changed() {
 }
 
 function layer() {
-  return document.getElementById('apps');
+  return byId('apps');
 }
 
 /** The mini program in front, if any. */
@@ -96,17 +96,25 @@ function launchOf(o) {
   return l;
 }
 
-/** Records an open with its scene (analytics, DESIGN.md rule 11); never blocks. */
-function recordOpen(appid, l) {
-  post(appPath(appid, '/events'), { open: { scene: l.scene, path: l.path, query: l.query, referrerInfo: l.referrerInfo } }).catch((e) => console.warn('[shell] open not recorded: ' + e.message));
+/**
+ * Records an open with its scene and source (analytics, DESIGN.md rules 7 and 11;
+ * the sources of docs/traffic.md: a link's id, a page's origin, an app's or account's
+ * appid, `share:<id>`); never blocks.
+ */
+function recordOpen(appid, l, source) {
+  const open = { scene: l.scene, path: l.path, query: l.query, referrerInfo: l.referrerInfo };
+  if (source) open.source = String(source).slice(0, 256);
+  post(appPath(appid, '/events'), { open }).catch((e) => console.warn('[shell] open not recorded: ' + e.message));
 }
 
 const pending = new Map(); // appid → the open in progress (a double tap opens once)
 
 /**
  * Opens a mini program: `{appid, path, query, scene, referrerInfo, shareTicket,
- * chatType}`. Resolves to the running app, or null if it could not start (the user
- * was told why).
+ * chatType, source, recorded, returnTo}` (`source`: what the open is recorded with;
+ * `recorded`: the platform recorded it already, as `links/resolve` does; `returnTo`:
+ * for a launch by an app, called with the data the mini program goes back with).
+ * Resolves to the running app, or null if it could not start (the user was told why).
  */
 export function open(o, opener = null) {
   const appid = String(o.appid || '');
@@ -135,9 +143,11 @@ async function openNow(o, opener) {
     clearTimeout(kept.expiry);
     kept.opener = opener;
     kept.launch = { ...l, path: l.path || kept.launch.path };
+    kept.source = o.source || null;
+    kept.returnTo = o.returnTo || null;
     showApp(kept);
     send(kept, { t: 'appEvent', name: 'show', options: kept.launch });
-    recordOpen(appid, kept.launch);
+    if (!o.recorded) recordOpen(appid, kept.launch, kept.source);
     apps.recordRecent(appid, kept.name).catch(() => {});
     return kept;
   }
@@ -145,7 +155,9 @@ async function openNow(o, opener) {
   const pkg = o.pkg && o.pkg.appid === appid ? o.pkg : await fetchPackage(appid);
   if (!pkg) return null;
   const app = start(pkg, l, opener);
-  recordOpen(appid, l);
+  app.source = o.source || null;
+  app.returnTo = o.returnTo || null;
+  if (!o.recorded) recordOpen(appid, l, app.source);
   apps.recordRecent(appid, pkg.name).catch((e) => console.warn('[shell] recent list: ' + e.message));
   return app;
 }
@@ -176,7 +188,7 @@ function entryPage(manifest) {
 function start(pkg, l, opener) {
   if (!l.path) l.path = entryPage(pkg.manifest);
   const el = h('section.runner', { 'aria-label': pkg.name + '（小程序）', dataset: { appid: pkg.appid } });
-  const frame = h('iframe.app-frame', { title: pkg.name, src: '/container/frame?appid=' + encodeURIComponent(pkg.appid) });
+  const frame = h('iframe.app-frame', { title: pkg.name, src: platformBase() + '/container/frame?appid=' + encodeURIComponent(pkg.appid) });
   // Scripts only: an opaque origin, no same-origin access, no popups, forms or top navigation.
   frame.setAttribute('sandbox', 'allow-scripts');
   // wx.setKeepScreenOn (the frame holds the wake lock); nothing else is delegated.
@@ -191,7 +203,7 @@ function start(pkg, l, opener) {
     name: pkg.name,
     version: pkg.version,
     // Absolute: the frame's origin is opaque, so a path would not resolve there.
-    base: new URL(pkg.base, location.origin).href,
+    base: new URL(pkg.base, platformBase()).href,
     manifest: pkg.manifest,
     user: userId(),
     launch: l,
@@ -234,8 +246,8 @@ function showApp(app, fresh) {
   app.el.classList.remove('under', 'closing');
   layer().classList.add('active');
   layer().inert = false;
-  document.getElementById('phone').classList.remove('host-front');
-  document.getElementById('app').inert = true;
+  byId('phone').classList.remove('host-front');
+  byId('app').inert = true;
   if (!fresh) app.el.classList.add('in');
   else requestAnimationFrame(() => app.el.classList.add('in'));
   changed();
@@ -394,7 +406,7 @@ export function close(app, { extraData, destroyNow = false } = {}) {
       if (extraData !== undefined) referrerInfo.extraData = extraData;
       top.launch = { ...top.launch, scene: 1038, referrerInfo };
       appEvent(top, 'show', { path: top.launch.path, query: top.launch.query, scene: 1038, referrerInfo });
-      recordOpen(top.appid, top.launch);
+      recordOpen(top.appid, top.launch, app.appid);
     }
   } else idle();
   changed();
@@ -404,8 +416,8 @@ export function close(app, { extraData, destroyNow = false } = {}) {
 function idle() {
   layer().classList.remove('active');
   layer().inert = false;
-  document.getElementById('phone').classList.remove('host-front');
-  document.getElementById('app').inert = false;
+  byId('phone').classList.remove('host-front');
+  byId('app').inert = false;
 }
 
 /** Ends an app for good (its frame and worker are gone). */
@@ -426,7 +438,7 @@ export function destroyAll() {
 
 /** Closes the app in front and starts it again (the capsule's "re-enter"). */
 export async function restart(app) {
-  const o = { appid: app.appid, path: '', query: {}, scene: app.launch.scene, referrerInfo: app.launch.referrerInfo };
+  const o = { appid: app.appid, path: '', query: {}, scene: app.launch.scene, referrerInfo: app.launch.referrerInfo, source: app.source, returnTo: app.returnTo };
   const opener = app.opener;
   close(app, { destroyNow: true });
   return open(o, opener);

@@ -6,6 +6,7 @@ use clap::Subcommand;
 use openmini_core::identity::AppKind;
 use openmini_core::reach::push;
 use openmini_core::reach::store::OutboxStore;
+use openmini_core::traffic::entry_store::LaunchStore;
 use openmini_core::SystemClock;
 use openmini_server::config::Config;
 use openmini_server::{open_platform, seed, telemetry, Platform};
@@ -101,6 +102,36 @@ pub enum AppCmd {
         #[arg(long, num_args = 0.., value_name = "ORIGIN")]
         download: Option<Vec<String>>,
     },
+    /// Link a mini program to a mobile app, so the app may open it (scene 1069); with
+    /// --off, unlink it. Mini programs of the app's own open-platform account need no
+    /// link; at most 3 others. Prints the app's links.
+    Link {
+        /// The mobile app's appid.
+        #[arg(long)]
+        app: String,
+        /// The mini program's appid.
+        #[arg(long)]
+        miniprogram: String,
+        #[arg(long)]
+        off: bool,
+    },
+    /// Risk control: suspend an app everywhere at once (no search, no catalogue, its
+    /// package refused with 85935), or with --off lift the suspension. Every node
+    /// follows within a second.
+    Suspend {
+        #[arg(long)]
+        app: String,
+        #[arg(long)]
+        off: bool,
+    },
+    /// Set the description search indexes beside the app's name (English name, short
+    /// names people use); at most 120 characters, empty to clear.
+    Describe {
+        #[arg(long)]
+        app: String,
+        #[arg(long)]
+        description: String,
+    },
     /// Add synthetic users for load tests: logged in to the app and, unless --no-add,
     /// with it in "My mini programs". Marked synthetic (country code 0).
     #[command(name = "seed-users")]
@@ -121,6 +152,10 @@ pub enum HostAppCmd {
     Create {
         #[arg(long)]
         name: String,
+        /// The mobile app (its appid) this host app is: it may launch mini programs
+        /// as that app (scene 1069, `POST /client/v1/launch`).
+        #[arg(long)]
+        mobile_app: Option<String>,
     },
     /// List host apps.
     List,
@@ -274,6 +309,31 @@ pub async fn app(cmd: AppCmd, store: &StoreArgs) -> anyhow::Result<()> {
                 .collect();
             out(store, json!({ "deliveries": v }), if text.is_empty() { "no deliveries".into() } else { text });
         }
+        AppCmd::Link { app, miniprogram, off } => {
+            let policy = store.config(None, None)?.entries;
+            let links = openmini_core::traffic::launch::link(&p.identity, &p.db, &app, &miniprogram, !off, &policy).await.map_err(api)?;
+            let text = if links.is_empty() { format!("{app} links no mini program") } else { format!("{app} links: {}", links.join(", ")) };
+            out(store, json!({ "app": app, "links": links, "limit": policy.links_per_mobile_app }), text);
+        }
+        AppCmd::Suspend { app, off } => {
+            use openmini_core::search::store::SearchStore;
+            let a = p.identity.app_param(Some(&app)).await.map_err(api)?;
+            anyhow::ensure!(p.db.set_suspended(a.id, !off, p.identity.now()).await?, "no app {app}");
+            out(
+                store,
+                json!({ "appid": a.appid, "suspended": !off }),
+                if off { format!("{} ({}) is no longer suspended", a.appid, a.name) } else { format!("{} ({}) suspended: not in search or the catalogue, cannot be opened", a.appid, a.name) },
+            );
+        }
+        AppCmd::Describe { app, description } => {
+            use openmini_core::search::store::SearchStore;
+            let a = p.identity.app_param(Some(&app)).await.map_err(api)?;
+            let d = openmini_core::search::query::normalize_display(&description);
+            let max = openmini_core::search::services::MAX_DESCRIPTION_CHARS;
+            anyhow::ensure!(d.chars().count() <= max, "the description is longer than {max} characters");
+            p.db.set_description(a.id, &d, p.identity.now()).await?;
+            out(store, json!({ "appid": a.appid, "description": d }), format!("{} described: {d}", a.appid));
+        }
         AppCmd::SeedUsers { app, count, no_add } => {
             anyhow::ensure!((1..=10_000_000).contains(&count), "count must be 1..=10000000");
             let app = p.identity.app_param(Some(&app)).await.map_err(api)?;
@@ -314,10 +374,22 @@ pub fn progress_bar(done: i64, total: i64) -> String {
 pub async fn host_app(cmd: HostAppCmd, store: &StoreArgs) -> anyhow::Result<()> {
     let p = platform(store).await?;
     match cmd {
-        HostAppCmd::Create { name } => {
+        HostAppCmd::Create { name, mobile_app } => {
             anyhow::ensure!(!name.trim().is_empty() && name.chars().count() <= 64, "name must be 1-64 characters");
+            let mobile = match &mobile_app {
+                Some(a) => {
+                    let app = p.identity.app_param(Some(a)).await.map_err(api)?;
+                    anyhow::ensure!(app.kind == AppKind::Mobile, "{a} is not a mobile app");
+                    Some(app)
+                }
+                None => None,
+            };
             let h = p.identity.store().create_host_app(name.trim(), p.identity.now()).await?;
-            out(store, json!({ "id": h.id, "name": h.name }), format!("host app {} created: {}", h.id, h.name));
+            if let Some(m) = &mobile {
+                LaunchStore::set_host_mobile_app(&p.db, h.id, Some(m.id), p.identity.now()).await?;
+            }
+            let appid = mobile.as_ref().map(|m| m.appid.clone());
+            out(store, json!({ "id": h.id, "name": h.name, "mobile_app": appid }), format!("host app {} created: {}", h.id, h.name));
         }
         HostAppCmd::List => {
             let hosts = p.identity.store().list_host_apps().await?;
@@ -373,7 +445,11 @@ pub async fn serve(cfg: Config) -> anyhow::Result<()> {
         let deployed = match appid {
             Some(appid) => {
                 let objects = openmini_store::LocalFiles::new(cfg.packages_dir());
-                seed::deploy_demo(&platform.db, &objects, &platform.identity, appid, &seed::own_origins(&cfg, addr)).await.map(|v| (appid, v))
+                let v = seed::deploy_demo(&platform.db, &objects, &platform.identity, appid, &seed::own_origins(&cfg, addr)).await;
+                if v.is_some() {
+                    seed::seed_official(&platform.db, &objects, &platform.identity, demo).await;
+                }
+                v.map(|v| (appid, v))
             }
             None => None,
         };

@@ -67,6 +67,22 @@ pub enum Workload {
         #[arg(long)]
         json: bool,
     },
+    /// Mini-program code images through the open API (getwxacodeunlimit, 430 px PNG),
+    /// against /healthz in the same run.
+    Codes {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Search: 1,000,000 generated services (100,000 with --quick) indexed from the
+    /// store, a query mix over HTTP (p50/p99, queries/s), against a SQL LIKE scan of
+    /// the same services in the same run.
+    Search {
+        #[command(flatten)]
+        common: Common,
+        /// Services to generate (default 1,000,000; 100,000 with --quick).
+        #[arg(long)]
+        services: Option<usize>,
+    },
     /// Quota-checked sends (subscribe/send spending one-time grants, customer-service
     /// sends in their windows) and a campaign fan-out to 1M users (100k with --quick).
     Reach {
@@ -103,6 +119,8 @@ pub async fn run(w: Workload) -> anyhow::Result<()> {
         Workload::Login { common: c } => login(c.quick, c.database.clone(), c.clients, c.secs(), c.json).await,
         Workload::Compile { quick, json } => crate::bench_compile::run(quick, json),
         Workload::Container { quick, json } => crate::bench_container::run(quick, json).await,
+        Workload::Codes { common: c } => crate::bench_codes::run(c.quick, c.database.clone(), c.clients, c.secs(), c.json).await,
+        Workload::Search { common: c, services } => crate::bench_search::run(c.quick, c.database.clone(), c.clients, c.secs(), services, c.json).await,
         Workload::Reach { common: c, fanout_users } => {
             let fanout = fanout_users.unwrap_or(if c.quick { 100_000 } else { 1_000_000 });
             crate::bench_reach::run(c.quick, c.database.clone(), c.clients, c.secs(), fanout, c.json).await

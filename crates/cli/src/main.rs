@@ -51,10 +51,12 @@ fn build(dir: &std::path::Path, out: &std::path::Path, max_main_bytes: u64, max_
     Ok(())
 }
 mod bench;
+mod bench_codes;
 mod bench_compile;
 mod bench_container;
 mod cdp;
 mod bench_reach;
+mod bench_search;
 mod http;
 
 use clap::{Args, Parser, Subcommand};

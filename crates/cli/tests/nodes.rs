@@ -96,6 +96,16 @@ struct Node {
     out: PathBuf,
 }
 
+/// A node left running by a failed test is killed, not leaked.
+impl Drop for Node {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
 impl Node {
     fn start(data: &Path, extra: &[&str], env: &[(&str, &str)]) -> Node {
         let port = free_port();
@@ -429,4 +439,108 @@ fn build_reports_problems_and_writes_bundles() {
     let manifest: Value = serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["format"], 1);
     assert!(manifest["packages"][0]["files"].as_array().unwrap().iter().any(|f| f["path"] == "main/view.js"));
+}
+
+/// A GET with a client session; returns (status, body).
+fn http_get_bearer(port: u16, path: &str, token: &str) -> Option<(u16, String)> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    write!(s, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n").ok()?;
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).ok()?;
+    let status = raw.split(' ').nth(1)?.parse().ok()?;
+    Some((status, raw.split_once("\r\n\r\n")?.1.to_string()))
+}
+
+fn pct(s: &str) -> String {
+    s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+}
+
+/// Search on two `serve` nodes sharing PostgreSQL: services submitted on node A are
+/// found on node B within about a second (B reads the change log every 500 ms), and
+/// `openmini app suspend` from the command line hides the app on both.
+#[test]
+fn search_on_one_node_follows_changes_made_on_another() {
+    let data = tmpdir("search");
+    let pg = PgDb::new("search");
+    let url = pg.url.clone();
+    let store = ["--data", data.to_str().unwrap(), "--database", url.as_str()];
+    let subject = cli(&store, &["subject", "create", "--name", "S"])["id"].to_string();
+    let app = cli(&store, &["app", "create", "--subject", &subject, "--kind", "miniprogram", "--name", "跨节点咖啡"]);
+    let (appid, secret) = (app["appid"].as_str().unwrap().to_string(), app["appsecret"].as_str().unwrap().to_string());
+    let mini = data.join("mini");
+    for (path, text) in [
+        ("app.json", r#"{"pages": ["pages/index/index", "pages/order/order"]}"#),
+        ("app.js", "App({})"),
+        ("pages/index/index.wxml", "<view>hi</view>"),
+        ("pages/index/index.js", "Page({})"),
+        ("pages/order/order.wxml", "<view>order</view>"),
+        ("pages/order/order.js", "Page({})"),
+    ] {
+        std::fs::create_dir_all(mini.join(path).parent().unwrap()).unwrap();
+        std::fs::write(mini.join(path), text).unwrap();
+    }
+    cli(&store, &["app", "deploy", "--app", &appid, mini.to_str().unwrap()]);
+    let env = [("OPENMINI_SEED_DEMO", "false")];
+    let (a, b) = (Node::start(&data, &["--database", &url], &env), Node::start(&data, &["--database", &url], &env));
+    for n in [&a, &b] {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while http_get(n.port, "/readyz").map(|r| r.0) != Some(200) {
+            assert!(Instant::now() < deadline, "the search index of node {} was not built", n.port);
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    // A user signed in on node B (the demo sign-in code is in B's log).
+    let phone = "13900001111";
+    http_post(b.port, "/client/v1/signin/start", &format!(r#"{{"phone":"{phone}"}}"#)).unwrap();
+    let code = std::fs::read_to_string(&b.log).unwrap().split("signin_code=").nth(1).unwrap()[..6].to_string();
+    let (_, body) = http_post(b.port, "/client/v1/signin/verify", &format!(r#"{{"phone":"{phone}","code":"{code}"}}"#)).unwrap();
+    let user: Value = serde_json::from_str(&body).unwrap();
+    let bearer = user["token"].as_str().unwrap().to_string();
+    let found = |port: u16, q: &str| -> bool {
+        let (status, body) = http_get_bearer(port, &format!("/client/v1/search?q={}", pct(q)), &bearer).unwrap();
+        assert_eq!(status, 200, "{body}");
+        serde_json::from_str::<Value>(&body).unwrap()["items"].as_array().unwrap().iter().any(|i| i["appid"] == appid.as_str())
+    };
+    assert!(found(b.port, "跨节点咖啡"), "the app by its name on B");
+    assert!(!found(b.port, "燕麦拿铁"));
+
+    // The app's backend declares a service on node A.
+    let (_, body) = http_get(a.port, &format!("/cgi-bin/token?grant_type=client_credential&appid={appid}&secret={secret}")).unwrap();
+    let token = serde_json::from_str::<Value>(&body).unwrap()["access_token"].as_str().unwrap().to_string();
+    let services = r#"{"services": [{"page": "pages/order/order", "title": "燕麦拿铁外送", "keywords": ["咖啡", "拿铁"], "category": "food"}]}"#;
+    let (_, body) = http_post(a.port, &format!("/wxa/search/submitservices?access_token={token}"), services).unwrap();
+    assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["errcode"], 0, "{body}");
+    let submitted = Instant::now();
+    // Node A indexes its own write at once (the in-process channel, no polling).
+    while !found(a.port, "燕麦拿铁") {
+        assert!(submitted.elapsed() < Duration::from_millis(500), "node A did not index its own write at once");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let own = submitted.elapsed();
+    while !found(b.port, "燕麦拿铁") {
+        assert!(submitted.elapsed() < Duration::from_secs(3), "node B did not follow within 3 s");
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    let followed = submitted.elapsed();
+    println!("search: node A found its own change after {} ms, node B after {} ms", own.as_millis(), followed.as_millis());
+    assert!(followed < Duration::from_millis(1500), "node B took {} ms", followed.as_millis());
+
+    // Risk control, from the command line: gone from both nodes; back when lifted.
+    cli(&store, &["app", "suspend", "--app", &appid]);
+    let suspended = Instant::now();
+    while found(a.port, "燕麦拿铁") || found(b.port, "跨节点咖啡") {
+        assert!(suspended.elapsed() < Duration::from_secs(3), "the suspension did not reach both nodes");
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    let (status, body) = http_get_bearer(b.port, &format!("/client/v1/apps/{appid}/package"), &bearer).unwrap();
+    assert_eq!(status, 403, "{body}");
+    assert!(body.contains("85935"), "{body}");
+    cli(&store, &["app", "suspend", "--app", &appid, "--off"]);
+    while !found(b.port, "燕麦拿铁") {
+        assert!(suspended.elapsed() < Duration::from_secs(6), "lifting the suspension did not reach node B");
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    a.stop();
+    b.stop();
 }

@@ -111,6 +111,71 @@ error_codes! {
     ResponseTooLarge = 85904, "response too large";
     /// `wx.scanCode` on the platform: the image holds no readable QR code.
     NoCodeFound = 85905, "no QR code found";
+    /// OpenMini's own (search, `submitservices`): a service title empty or over 30 characters.
+    InvalidServiceTitle = 85930, "invalid service title";
+    /// Search: more than 10 keywords, or one empty or over 20 characters.
+    InvalidServiceKeywords = 85931, "invalid service keywords";
+    /// Search: a category not in the documented list (docs/open-api.md, "Search").
+    InvalidServiceCategory = 85932, "invalid service category";
+    /// Search: more than 200 services in one list.
+    TooManyServices = 85933, "too many services";
+    /// Search: the same page (with its query) listed twice.
+    DuplicateServicePage = 85934, "duplicate service page";
+    /// Risk control suspended the app (`openmini app suspend`): it cannot be opened
+    /// and is in no search or catalogue.
+    AppSuspended = 85935, "app suspended";
+    /// `GET /client/v1/search`: `q` is empty (or only spaces and punctuation).
+    SearchQueryEmpty = 85936, "search query empty";
+    /// `GET /client/v1/search`: `q` is over 64 characters.
+    SearchQueryTooLong = 85937, "search query too long";
+    // Links and codes (docs/traffic.md). WeChat's codes and texts unless marked.
+    // A link's `path` that is not a page of the current version: InvalidWeappPagepath (40165).
+    /// A link's `query` is too long or has a character outside the allowed set.
+    InvalidQuery = 40212, "invalid query";
+    /// No version to open: nothing deployed, or a `trial`/`develop` version asked for.
+    NotReleased = 85079, "miniprogram has no online release";
+    /// An expiry in the past or more than 30 days ahead (or a bad `expire_interval`).
+    InvalidExpireTime = 85401, "time limit between now and 30 days";
+    /// More than the per-second limit of links of an app (100).
+    FrequencyLimit = 44990, "reach max api frequency limit";
+    /// A short link's `page_url` is not a page of the current version.
+    InvalidUrl = 40066, "invalid url";
+    InvalidPageTitle = 40225, "invalid page title";
+    /// The app's permanent short links are used up (100,000).
+    LongTimeQuota = 85400, "reach max long time quota limit";
+    /// A code's `scene` is empty, longer than 32 characters or has a character outside
+    /// the allowed set.
+    InvalidScene = 40169, "invalid length for scene, or the data is not json string";
+    /// getwxacode and createwxaqrcode together made 100,000 codes for this app.
+    CodeCountLimit = 45029, "qrcode count out of limit";
+    /// No such link, or not the caller's (also a code URL whose signature is wrong).
+    LinkNotFound = 85403, "link not exists";
+    /// OpenMini's own: the link (or scheme) is past its expiry.
+    LinkExpired = 85920, "link expired";
+    /// Service-account menus (`/cgi-bin/menu/*`): no menu set.
+    MenuNotExist = 46003, "menu no exist";
+    /// A menu of 0 or more than 3 buttons.
+    InvalidButtonSize = 40016, "invalid button size";
+    InvalidButtonType = 40017, "invalid button type";
+    InvalidButtonNameSize = 40018, "invalid button name size";
+    InvalidButtonKeySize = 40019, "invalid button key size";
+    InvalidButtonUrlSize = 40020, "invalid button url size";
+    /// More than 5 sub-buttons under one button.
+    InvalidSubButtonSize = 40023, "invalid sub button size";
+    InvalidSubButtonType = 40024, "invalid sub button type";
+    InvalidSubButtonNameSize = 40025, "invalid sub button name size";
+    InvalidSubButtonKeySize = 40026, "invalid sub button key size";
+    InvalidSubButtonUrlSize = 40027, "invalid sub button url size";
+    /// A mini program's page that its current version does not have.
+    InvalidWeappPagepath = 40165, "invalid weapp pagepath";
+    /// A mini program the caller may not point to (unknown, or of another subject and
+    /// open-platform account).
+    InvalidWeappAppid = 40166, "invalid weapp appid";
+    /// Articles (`/cgi-bin/draft/*`): no such draft.
+    InvalidMediaId = 40007, "invalid media_id";
+    ContentSizeOutOfLimit = 45002, "content size out of limit";
+    TitleSizeOutOfLimit = 45003, "title size out of limit";
+    DescriptionSizeOutOfLimit = 45004, "description size out of limit";
 }
 
 /// An error as the open API reports it: a code and an optional detail appended to the

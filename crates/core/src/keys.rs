@@ -55,6 +55,9 @@ pub struct Keys {
     // Keyed once: cloning a keyed HMAC skips hashing the key on every id.
     openid: HmacSha256,
     unionid: HmacSha256,
+    /// Platform MACs of values the platform re-derives instead of storing (JS-SDK
+    /// tickets, group ids); the purpose is always the first part.
+    mac: HmacSha256,
     seal: Aes256Gcm,
     at_rest: Aes256Gcm,
 }
@@ -82,6 +85,7 @@ impl Keys {
         Keys {
             openid: <HmacSha256 as Mac>::new_from_slice(&hmac(master, &[b"openmini/openid/v1"])).expect("any key length"),
             unionid: <HmacSha256 as Mac>::new_from_slice(&hmac(master, &[b"openmini/unionid/v1"])).expect("any key length"),
+            mac: <HmacSha256 as Mac>::new_from_slice(&hmac(master, &[b"openmini/mac/v1"])).expect("any key length"),
             seal: Aes256Gcm::new_from_slice(&seal_key).expect("32-byte key"),
             at_rest: Aes256Gcm::new_from_slice(&rest_key).expect("32-byte key"),
         }
@@ -105,6 +109,17 @@ impl Keys {
         }
         let mac = mac.finalize().into_bytes();
         format!("o{}", &URL_SAFE_NO_PAD.encode(&mac[..21])[..27])
+    }
+
+    /// HMAC-SHA256 of `parts` (length-prefixed) for `purpose`, under a key of its own:
+    /// values the platform can compute again on any node rather than store.
+    pub fn mac(&self, purpose: &[u8], parts: &[&[u8]]) -> [u8; 32] {
+        let mut mac = self.mac.clone();
+        for p in std::iter::once(purpose).chain(parts.iter().copied()) {
+            mac.update(&(p.len() as u32).to_be_bytes());
+            mac.update(p);
+        }
+        mac.finalize().into_bytes().into()
     }
 
     /// Authenticated encryption of a short payload into a URL-safe string. `purpose` is
@@ -193,6 +208,15 @@ mod tests {
         assert_ne!(a, Keys::from_master(&[8u8; 32]).openid("wx0000000000000001", 42));
         // The unionid key is separate from the openid key.
         assert_ne!(k.unionid("wx0000000000000001", 42), a);
+    }
+
+    #[test]
+    fn macs_bind_purpose_and_parts() {
+        let k = keys();
+        assert_eq!(k.mac(b"a", &[b"x", b"y"]), k.mac(b"a", &[b"x", b"y"]));
+        assert_ne!(k.mac(b"a", &[b"x", b"y"]), k.mac(b"b", &[b"x", b"y"]));
+        assert_ne!(k.mac(b"a", &[b"xy"]), k.mac(b"a", &[b"x", b"y"]));
+        assert_ne!(k.mac(b"a", &[b"x"]), Keys::from_master(&[8u8; 32]).mac(b"a", &[b"x"]));
     }
 
     #[test]

@@ -9,7 +9,9 @@ pub mod identity;
 pub mod keys;
 pub mod msg_crypt;
 pub mod reach;
+pub mod search;
 pub mod secret;
+pub mod traffic;
 pub mod wxa_crypto;
 
 pub use clock::{Clock, ManualClock, SystemClock};

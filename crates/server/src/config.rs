@@ -5,6 +5,8 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
 use openmini_core::identity::Policy;
 use openmini_core::reach::push::AllowancePolicy;
+use openmini_core::traffic::entry_policy::EntryPolicy;
+use openmini_core::traffic::link_policy::LinkPolicy;
 use openmini_core::Secret;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -52,6 +54,16 @@ pub struct Config {
     pub packages_dir: Option<PathBuf>,
     /// The network proxy of `wx.request`, `uploadFile` and `downloadFile`.
     pub proxy: Proxy,
+    /// Entries from web pages, other apps and shares (`[entries]`, docs/traffic.md):
+    /// the open tag's minimum client and OS versions, ticket lifetimes, the link limit.
+    pub entries: EntryPolicy,
+    /// Links and codes (`[links]`, docs/traffic.md): the daily, per-second and lifetime
+    /// quotas of schemes, URL links, short links and limited codes, opens per day, the
+    /// longest expiry.
+    pub links: LinkPolicy,
+    /// Search (`[search]`, docs/traffic.md): the index under `<data>/search/`, how
+    /// often it reads the change log and usage.
+    pub search: openmini_search::SearchOptions,
 }
 
 /// `[proxy]`: limits of the platform's network proxy for mini programs.
@@ -124,6 +136,9 @@ impl Default for Config {
             public_url: None,
             packages_dir: None,
             proxy: Proxy::default(),
+            entries: EntryPolicy::default(),
+            links: LinkPolicy::default(),
+            search: openmini_search::SearchOptions::default(),
         }
     }
 }
@@ -144,7 +159,7 @@ pub struct Overrides {
 /// The top-level fields, for picking our variables out of the environment.
 const FIELDS: &[&str] = &[
     "addr", "data", "database_url", "db_connections", "body_limit", "log_format", "log", "seed_demo", "identity", "reach",
-    "public_url", "packages_dir", "proxy",
+    "public_url", "packages_dir", "proxy", "entries", "links", "search",
 ];
 
 impl Config {
@@ -170,6 +185,8 @@ impl Config {
         let cfg: Config = fig.merge(env).merge(Serialized::defaults(overrides)).extract()?;
         cfg.identity.validate().map_err(|e| anyhow::anyhow!("identity: {e}"))?;
         cfg.reach.push.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
+        cfg.entries.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
+        cfg.links.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
         anyhow::ensure!(
             cfg.reach.poll_ms >= 10 && cfg.reach.campaign_lease_ms >= 1_000 && (1..=100_000).contains(&cfg.reach.campaign_batch),
             "reach: poll_ms >= 10, campaign_lease_ms >= 1000, campaign_batch in 1..=100000"

@@ -3,14 +3,17 @@
 //! metrics, on one port. Handlers are thin: they parse, call the domain
 //! (`openmini-core`), and write the answer; storage is `openmini-store`.
 
+pub mod app_pages;
 pub mod client_api;
 pub mod config;
 pub mod content_type;
 pub mod delivery;
 pub mod deploy;
+pub mod landing;
 pub mod live;
 pub mod open_api;
 pub mod pkg;
+pub mod qr;
 pub mod seed;
 pub mod state;
 pub mod telemetry;
@@ -59,12 +62,14 @@ pub fn router(state: AppState) -> Router {
         .merge(open_api::router())
         .merge(client_api::router())
         .merge(web::router())
+        .merge(landing::router())
         .route("/pkg/{appid}/{version}/{*path}", get(pkg::file))
         .route("/healthz", get(|| async { ([("content-type", "application/json")], r#"{"status":"ok"}"#) }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(|| async { telemetry::metrics_handle().render() }))
         .fallback(|| async { json_status(StatusCode::NOT_FOUND, "no such endpoint") })
         .method_not_allowed_fallback(|| async { json_status(StatusCode::METHOD_NOT_ALLOWED, "method not allowed here") })
+        .layer(axum::middleware::from_fn(client_api::cors))
         .layer(axum::middleware::from_fn(telemetry::track))
         .with_state(state)
 }
@@ -78,6 +83,8 @@ pub(crate) fn json_status(status: StatusCode, detail: &str) -> axum::response::R
 
 async fn readyz(axum::extract::State(s): axum::extract::State<AppState>) -> impl IntoResponse {
     match s.db.ping().await {
+        // A node whose search index is still being built is not ready yet.
+        Ok(()) if s.config.search.enabled && !s.search.is_ready() => (StatusCode::SERVICE_UNAVAILABLE, "search index being built"),
         Ok(()) => (StatusCode::OK, "ready"),
         Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
     }
@@ -91,7 +98,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     telemetry::metrics_handle();
-    let state = AppState::new(platform.identity.clone(), platform.db.clone(), cfg);
+    let state = AppState::serving(platform.identity.clone(), platform.db.clone(), cfg);
     let mut workers = vec![tokio::spawn(prune_loop(platform.identity.clone()))];
     if state.config.reach.deliver {
         workers.push(tokio::spawn(delivery::outbox_loop(state.clone())));
@@ -103,9 +110,13 @@ pub async fn serve(
     let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
         let _ = tcp.set_nodelay(true);
     });
+    let state_search_task = state.search_task.clone();
     axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await?;
     for w in workers {
         w.abort();
+    }
+    if let Some(t) = &state_search_task {
+        t.abort();
     }
     platform.db.close().await;
     Ok(())

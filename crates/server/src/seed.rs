@@ -164,3 +164,36 @@ async fn try_deploy_demo(db: &Db, objects: &dyn PackageFiles, id: &Identity, app
     tracing::info!(appid, version = v.version, files = v.files, size = v.size, "deployed the demo mini program");
     Ok(Some(v))
 }
+
+/// The demo service account's menu and first article, pointing at the demo mini
+/// program once it is deployed (通讯录 › 公众号 in the shell: scenes 1035 and 1058).
+/// A failure is a warning: `serve` goes on without them.
+pub async fn seed_official(db: &Db, objects: &dyn PackageFiles, id: &Identity, demo: &Value) {
+    use openmini_core::traffic::entry_store::OfficialStore;
+    use openmini_core::traffic::{articles, menus};
+    let appid = |kind: &str| demo["apps"].as_array().into_iter().flatten().find(|a| a["kind"] == kind).and_then(|a| a["appid"].as_str()).map(str::to_string);
+    let (Some(svc), Some(mp)) = (appid("service"), appid("miniprogram")) else { return };
+    let result: anyhow::Result<()> = async {
+        let account = id.app_param(Some(&svc)).await?;
+        let menu = json!({"button": [
+            {"type": "miniprogram", "name": "点单", "url": "https://example.com/", "appid": mp, "pagepath": "pages/index/index?from=menu"},
+            {"name": "更多", "sub_button": [
+                {"type": "miniprogram", "name": "商品列表", "url": "https://example.com/", "appid": mp, "pagepath": "packageA/pages/list/list"},
+                {"type": "view", "name": "官网", "url": "https://example.com/"}
+            ]}
+        ]});
+        let menu = menus::check(id, db, objects, &account, menu.as_object().expect("an object")).await?;
+        db.set_menu(account.id, &menu.to_string(), id.now()).await?;
+        let draft = json!({"articles": [{
+            "title": "欢迎来到 Demo Coffee", "author": "Demo Coffee", "digest": "点开文末的小程序，试试下单。",
+            "content": "<p>这是演示服务号的第一篇文章。</p><p>文末的小程序卡片会以场景值 1058 打开演示小程序。</p>",
+            "miniprogram": {"appid": mp, "pagepath": "pages/index/index?from=article"}
+        }]});
+        articles::add(id, db, db, objects, &account, draft.as_object().expect("an object")).await?;
+        Ok(())
+    }
+    .await;
+    if let Err(e) = result {
+        tracing::warn!(error = %format!("{e:#}"), "the demo service account's menu and article were not seeded");
+    }
+}

@@ -4,6 +4,7 @@ use crate::config::Config;
 use crate::live::Hub;
 use openmini_core::container::store::PackageFiles;
 use openmini_core::identity::Identity;
+use openmini_search::{Location, SearchEngine};
 use openmini_store::{Db, LocalFiles};
 use std::sync::Arc;
 use tokio::sync::Notify;
@@ -27,10 +28,39 @@ pub struct Shared {
     pub proxy: reqwest::Client,
     /// The bytes of deployed packages.
     pub packages: Arc<dyn PackageFiles>,
+    /// This node's search index (built in the background, then kept in step).
+    pub search: SearchEngine,
+    /// The index's background task, stopped with the server.
+    pub search_task: Option<tokio::task::AbortHandle>,
 }
 
 impl AppState {
+    /// The state of a server whose search index is in memory (tests, benches).
     pub fn new(identity: Identity, db: Db, config: Config) -> AppState {
+        Self::with_search(identity, db, config, Location::Memory)
+    }
+
+    /// The state of `openmini serve`: the index in this node's folder under
+    /// `<data>/search/` (a folder that cannot be used gives an in-memory index).
+    pub fn serving(identity: Identity, db: Db, config: Config) -> AppState {
+        let at = Location::Under(config.data.join("search"));
+        Self::with_search(identity, db, config, at)
+    }
+
+    fn with_search(identity: Identity, db: Db, config: Config, at: Location) -> AppState {
+        let (search, search_task) = if config.search.enabled && tokio::runtime::Handle::try_current().is_ok() {
+            let clock = identity.clock().clone();
+            let start = |at| SearchEngine::start(at, Arc::new(db.clone()), clock.clone(), config.search.clone());
+            match start(at).or_else(|e| {
+                tracing::warn!(error = %e, "the search folder cannot be used; keeping the index in memory");
+                start(Location::Memory)
+            }) {
+                Ok((engine, task)) => (engine, Some(task.abort_handle())),
+                Err(_) => (SearchEngine::disabled(), None),
+            }
+        } else {
+            (SearchEngine::disabled(), None)
+        };
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(std::time::Duration::from_millis(config.reach.push_timeout_ms))
@@ -45,7 +75,7 @@ impl AppState {
             .build()
             .expect("the proxy's HTTP client (TLS backend) starts");
         let packages = Arc::new(LocalFiles::new(config.packages_dir()));
-        AppState(Arc::new(Shared { identity, db, config, hub: Hub::default(), outbox_wake: Notify::new(), http, proxy, packages }))
+        AppState(Arc::new(Shared { identity, db, config, hub: Hub::default(), outbox_wake: Notify::new(), http, proxy, packages, search, search_task }))
     }
 }
 

@@ -1,6 +1,8 @@
 //! The web apps embedded in the binary (`web/`): the host shell at `/` and `/shell/`,
-//! the container runtime at `/container/`, and the container's frame document at
-//! `/container/frame?appid=…` with the Content-Security-Policy of docs/container.md.
+//! the JS-SDK for web pages at `/jssdk/openmini.js`, the launch API for third-party
+//! hosts at `/sdk/host.js`, the container runtime at `/container/`, and the container's
+//! frame document at `/container/frame?appid=…` with the Content-Security-Policy of
+//! docs/container.md.
 //!
 //! rust-embed reads the files from disk on every request in debug builds (edit the
 //! JavaScript, reload the page, no rebuild) and embeds them in release builds.
@@ -31,6 +33,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(|h: HeaderMap| async move { file("shell/index.html", &h, false) }))
         .route("/shell/{*path}", get(shell_file))
+        .route("/jssdk/openmini.js", get(|h: HeaderMap| async move { file("jssdk/openmini.js", &h, true) }))
+        .route("/sdk/{*path}", get(sdk_file))
         .route("/container/frame", get(frame))
         .route("/container/{*path}", get(container_file))
 }
@@ -38,9 +42,19 @@ pub fn router() -> Router<AppState> {
 /// A path that does not decode (invalid UTF-8) names no file.
 type FilePath = Result<Path<String>, PathRejection>;
 
+// The shell's modules are public, and third-party hosts import them through
+// `/sdk/host.js` from their own origin: CORS on both.
 async fn shell_file(p: FilePath, h: HeaderMap) -> Response {
     match p {
-        Ok(Path(p)) => file(&format!("shell/{p}"), &h, false),
+        Ok(Path(p)) => file(&format!("shell/{p}"), &h, true),
+        Err(_) => json_status(StatusCode::NOT_FOUND, "no such file"),
+    }
+}
+
+/// `/sdk/host.js`: the launch API for third-party hosts (docs/host-sdk.md).
+async fn sdk_file(p: FilePath, h: HeaderMap) -> Response {
+    match p {
+        Ok(Path(p)) => file(&format!("sdk/{p}"), &h, true),
         Err(_) => json_status(StatusCode::NOT_FOUND, "no such file"),
     }
 }

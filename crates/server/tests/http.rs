@@ -37,6 +37,8 @@ async fn app_with(cfg: Config) -> App {
     p.identity.store().create_host_app("Shell", 0).await.unwrap();
     let user = p.identity.create_user("13800000000", None).await.unwrap();
     let state = AppState::new(p.identity, db, cfg);
+    // /readyz waits for the search index, built in the background.
+    assert!(state.search.wait_ready(std::time::Duration::from_secs(20)).await);
     App { router: router(state.clone()), state, appid: app.appid, secret, user: user.id }
 }
 

@@ -101,6 +101,8 @@ impl PackageStore for Db {
              ON CONFLICT (app_id) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at",
             vec![v.app_id.into(), v.now.into()],
         ));
+        // A first deploy makes a mini program searchable (store/src/search.rs).
+        steps.push(crate::search::app_change(v.app_id, v.now));
         let Outcome::Done(results) = self.script(steps).await? else {
             return Err(StoreError::Unavailable("deploy script aborted".into()));
         };
@@ -129,7 +131,7 @@ impl PackageStore for Db {
         let pattern = format!("%{}%", query.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
         self.rows(
             "SELECT a.appid, a.name, c.version FROM package_current c JOIN apps a ON a.id = c.app_id \
-             WHERE $1 = '' OR lower(a.name) LIKE $2 ESCAPE '\\' OR a.appid = $1 ORDER BY a.name, a.appid LIMIT $3",
+             WHERE a.suspended = 0 AND ($1 = '' OR lower(a.name) LIKE $2 ESCAPE '\\' OR a.appid = $1) ORDER BY a.name, a.appid LIMIT $3",
             vec![query.into(), pattern.into(), limit.into()],
         )
         .await?

@@ -170,6 +170,8 @@ impl IdentityStore for Db {
                 .or_abort(1),
             );
         }
+        // Search follows new apps through the change log (store/src/search.rs).
+        steps.push(crate::search::appid_change(&a.appid, a.created_at));
         steps.push(Step::new(
             concat!(
                 "INSERT INTO apps (appid, subject_id, kind, name, secret_hash, open_appid, created_at) ",

@@ -13,9 +13,11 @@
 //! short script), so several `serve` nodes on one PostgreSQL agree.
 
 mod container;
+mod entries;
 mod files;
 mod hot;
 mod identity;
+mod links;
 mod load;
 mod migrate;
 mod pg_batch;
@@ -24,6 +26,7 @@ mod pg_login;
 mod postgres;
 mod push;
 mod reach;
+mod search;
 mod sqlite;
 
 pub use files::LocalFiles;

@@ -12,6 +12,9 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (5, "form_grants", include_str!("../migrations/0005_form_grants.sql")),
     (6, "reach_delivery", include_str!("../migrations/0006_reach_delivery.sql")),
     (7, "container", include_str!("../migrations/0007_container.sql")),
+    (8, "links", include_str!("../migrations/0008_links.sql")),
+    (9, "search", include_str!("../migrations/0009_search.sql")),
+    (10, "entries", include_str!("../migrations/0010_entries.sql")),
 ];
 
 const LOCK_ID: i64 = 0x6f70_656e_6d69; // "openmi"

@@ -22,6 +22,8 @@ pub const MAX_VALUE_CHARS: usize = 1024;
 pub const MAX_PATH: usize = 1024;
 /// Largest `query` + `referrerInfo` of an open, as JSON.
 pub const MAX_OPEN_BYTES: usize = 8192;
+/// Longest `source` of an open (a link's id, a page's origin, an appid, `share:<id>`).
+pub const MAX_SOURCE: usize = 256;
 
 fn bad(d: String) -> ApiError {
     ApiError::with(Code::InvalidArgs, d)
@@ -126,7 +128,13 @@ fn check_open(o: &Value) -> Result<NewEvent, ApiError> {
         Some(r @ Value::Object(_)) => r.clone(),
         Some(_) => return Err(bad("open.referrerInfo must be an object".into())),
     };
-    let data = serde_json::json!({ "query": query, "referrerInfo": referrer }).to_string();
+    let mut data = serde_json::json!({ "query": query, "referrerInfo": referrer });
+    match o.get("source") {
+        None | Some(Value::Null) => {}
+        Some(Value::String(src)) if src.chars().count() <= MAX_SOURCE => data["source"] = src.clone().into(),
+        Some(_) => return Err(bad(format!("open.source must be a string of at most {MAX_SOURCE} characters"))),
+    }
+    let data = data.to_string();
     if data.len() > MAX_OPEN_BYTES {
         return Err(bad(format!("open: query and referrerInfo larger than {MAX_OPEN_BYTES} bytes")));
     }
@@ -152,11 +160,12 @@ mod tests {
     fn a_report_with_an_open_and_events() {
         let r = json!({
             "events": [{"name": "buy", "data": {"sku": "A1", "price": 9.5}, "at": 1718000000000i64}, {"name": "view"}],
-            "open": {"scene": 1011, "path": "pages/index/index", "query": {"q": "1"}, "referrerInfo": {"appId": "wx1"}},
+            "open": {"scene": 1011, "path": "pages/index/index", "query": {"q": "1"}, "referrerInfo": {"appId": "wx1"}, "source": "https://shop.example.com"},
         });
         let ev = check_report(&r).unwrap();
         assert_eq!(ev.len(), 3);
         assert_eq!((ev[0].kind, ev[0].scene, ev[0].path.as_deref()), ("open", Some(1011), Some("pages/index/index")));
+        assert_eq!(serde_json::from_str::<Value>(&ev[0].data).unwrap()["source"], "https://shop.example.com");
         assert_eq!(ev[1].name.as_deref(), Some("buy"));
         assert_eq!(ev[1].client_at, Some(1718000000000));
         assert_eq!(serde_json::from_str::<Value>(&ev[1].data).unwrap()["price"], 9.5);
@@ -176,6 +185,8 @@ mod tests {
             (json!({"open": {"path": "p"}}), "scene"),
             (json!({"open": {"scene": 1001, "path": 5}}), "open.path"),
             (json!({"open": {"scene": 1001, "query": [1]}}), "open.query"),
+            (json!({"open": {"scene": 1001, "source": 5}}), "open.source"),
+            (json!({"open": {"scene": 1001, "source": "x".repeat(257)}}), "open.source"),
         ];
         for (body, want) in cases {
             let e = check_report(&body).unwrap_err();

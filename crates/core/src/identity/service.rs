@@ -481,6 +481,22 @@ impl Identity {
         Ok(UserProfile { signature: wxa_crypto::raw_data_signature(&raw_data, &key), user_info: info, raw_data, encrypted_data, iv })
     }
 
+    /// Open data for the app's backend (`wx.getShareInfo` and the like): `data` with a
+    /// watermark, encrypted with the user's current session key for the app, as user
+    /// profiles are. 40029 when the backend has not exchanged a login code yet.
+    pub async fn open_data(&self, app: &App, user_id: i64, mut data: serde_json::Value) -> ApiResult<(String, String)> {
+        let au = self.store.app_user(app.id, user_id).await?;
+        let key = match &au {
+            Some(au) => self.session_key(au).await?,
+            None => None,
+        }
+        .ok_or_else(|| ApiError::with(Code::InvalidCode, "no session: call wx.login and code2Session first"))?;
+        data["watermark"] = serde_json::json!({"timestamp": self.now() / 1000, "appid": app.appid});
+        let iv = STANDARD.encode(keys::random_bytes::<16>());
+        let encrypted = wxa_crypto::encrypt(&key, &iv, data.to_string().as_bytes()).map_err(|_| Code::SystemBusy)?;
+        Ok((encrypted, iv))
+    }
+
     // ---- open-platform accounts (§7) ---------------------------------------------------
 
     /// The app named in the body, which must be the caller's own app.

@@ -9,12 +9,17 @@ use axum::extract::{Path, Query, State};
 use axum::Json;
 use openmini_core::container::store::{EventStore, PackageStore};
 use openmini_core::container::{events, package};
+use openmini_core::search::store::SearchStore;
 use openmini_core::{ApiError, Code};
 use serde_json::{json, Value};
 
 /// `GET /client/v1/apps/{appid}/package`: the version this user runs, with its manifest.
 pub async fn package(State(s): State<AppState>, _u: ClientUser, Path(appid): Path<String>) -> ClientReply {
     let app = s.identity.app_param(Some(&appid)).await?;
+    // Risk control (`openmini app suspend`): the app cannot be opened anywhere.
+    if s.db.is_suspended(app.id).await? {
+        return Err(ApiError::with(Code::AppSuspended, "this mini program has been suspended by the platform").into());
+    }
     let v = package::current(&s.db, &app).await?;
     let missing = || ApiError::with(Code::SystemBusy, "the package's manifest is missing from storage");
     let bytes = s.packages.get(&v.manifest_sha256).await?.ok_or_else(missing)?;

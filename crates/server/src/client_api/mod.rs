@@ -4,9 +4,12 @@
 
 mod auth;
 mod container;
+mod entries;
 mod inbox;
+mod links;
 mod proxy;
 mod scan;
+mod search;
 mod subscriptions;
 
 use crate::open_api::reply::{json, rid};
@@ -51,12 +54,46 @@ pub fn router() -> Router<AppState> {
         .route("/client/v1/my-apps/{appid}", post(inbox::add_my_app).delete(inbox::remove_my_app))
         .route("/client/v1/apps/{appid}/push", post(inbox::push_switch))
         .route("/client/v1/apps", get(container::catalogue))
+        .route("/client/v1/search", get(search::search))
         .route("/client/v1/apps/{appid}/package", get(container::package))
         .route("/client/v1/apps/{appid}/events", post(container::events))
         .route("/client/v1/apps/{appid}/request", post(proxy::request))
         .route("/client/v1/apps/{appid}/upload", post(proxy::upload))
         .route("/client/v1/apps/{appid}/download", post(proxy::download))
         .route("/client/v1/scan", post(scan::scan))
+        .route("/client/v1/links/resolve", get(links::resolve))
+        .route("/client/v1/jssdk/verify", post(entries::jssdk_verify))
+        .route("/client/v1/jssdk/launch", post(entries::jssdk_launch))
+        .route("/client/v1/launch", post(entries::app_launch))
+        .route("/client/v1/launch/consent", post(entries::app_consent))
+        .route("/client/v1/launch/redeem", post(entries::redeem))
+        .route("/client/v1/shares", post(entries::share))
+        .route("/client/v1/apps/{appid}/share-info", post(entries::share_info))
+        .route("/client/v1/official-accounts", get(entries::official_accounts))
+        .route("/client/v1/official-accounts/{appid}", get(entries::official_account))
+        .route("/client/v1/articles/{id}", get(entries::article))
+}
+
+/// The client API carries no cookies, only bearer tokens, so any origin may call it:
+/// web pages (the JS-SDK) and third-party hosts embedding the container
+/// (`/sdk/host.js`) do. Preflights are answered here, before routing.
+pub async fn cors(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    use axum::http::{header, HeaderValue, Method};
+    let from_page = req.uri().path().starts_with("/client/v1/") && req.headers().contains_key(header::ORIGIN);
+    if from_page && req.method() == Method::OPTIONS {
+        let mut r = StatusCode::NO_CONTENT.into_response();
+        let h = r.headers_mut();
+        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+        h.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, POST, DELETE"));
+        h.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static("authorization, content-type"));
+        h.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
+        return r;
+    }
+    let mut r = next.run(req).await;
+    if from_page {
+        r.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    }
+    r
 }
 
 /// A client-API error.
@@ -87,8 +124,9 @@ fn status_of(code: Code) -> StatusCode {
         Code::InvalidCredential | Code::AccessTokenMissing | Code::AccessTokenExpired | Code::InvalidAccessToken => {
             StatusCode::UNAUTHORIZED
         }
-        Code::HighRiskUser | Code::ApiUnauthorized => StatusCode::FORBIDDEN,
-        Code::InvalidAppid | Code::ApiNotFound | Code::NotDeployed => StatusCode::NOT_FOUND,
+        Code::HighRiskUser | Code::ApiUnauthorized | Code::AppSuspended => StatusCode::FORBIDDEN,
+        Code::InvalidAppid | Code::ApiNotFound | Code::NotDeployed | Code::LinkNotFound => StatusCode::NOT_FOUND,
+        Code::LinkExpired => StatusCode::GONE,
         Code::MinuteQuota | Code::DailyQuota => StatusCode::TOO_MANY_REQUESTS,
         Code::UrlNotInDomainList => StatusCode::FORBIDDEN,
         Code::RequestTimeout => StatusCode::GATEWAY_TIMEOUT,

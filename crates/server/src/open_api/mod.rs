@@ -1,12 +1,17 @@
 //! The WeChat-compatible open API (`../shared/spec/open-api.md`): handlers translate
 //! parameters into calls on the domain and its answers into the platform's JSON.
 
+mod codes;
 mod custom;
+mod jsapi;
+mod links;
 mod login;
+mod official;
 mod open_account;
 mod push;
 pub mod reply;
 pub mod request;
+mod search;
 mod subscribe;
 mod templates;
 mod tokens;
@@ -48,6 +53,23 @@ pub fn router() -> Router<AppState> {
         .route("/wxa/server/set", post(push::server_set))
         .route("/wxa/server/get", get(push::server_get))
         .route("/wxa/server/deliveries", get(push::deliveries))
+        .route("/wxa/search/submitservices", post(search::submit))
+        .route("/wxa/search/getservices", get(search::get).post(search::get))
+        .route("/wxa/generatescheme", post(links::generate_scheme))
+        .route("/wxa/generate_urllink", post(links::generate_urllink))
+        .route("/wxa/genwxashortlink", post(links::short_link))
+        .route("/wxa/queryscheme", post(links::query_scheme))
+        .route("/wxa/query_urllink", post(links::query_urllink))
+        .route("/wxa/getwxacodeunlimit", post(codes::unlimited))
+        .route("/wxa/getwxacode", post(codes::wxacode))
+        .route("/cgi-bin/wxaapp/createwxaqrcode", post(codes::qrcode))
+        .route("/cgi-bin/ticket/getticket", get(jsapi::getticket))
+        .route("/cgi-bin/menu/create", post(official::menu_create))
+        .route("/cgi-bin/menu/get", get(official::menu_get))
+        .route("/cgi-bin/menu/delete", get(official::menu_delete).post(official::menu_delete))
+        .route("/cgi-bin/draft/add", post(official::draft_add))
+        .route("/cgi-bin/draft/get", post(official::draft_get))
+        .route("/cgi-bin/draft/delete", post(official::draft_delete))
 }
 
 /// The calling app and the recipient: an openid of that app (another app's openid is
