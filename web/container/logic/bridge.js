@@ -20,7 +20,10 @@
     ops: function (ops, done) {
       var seq = nextSeq++;
       if (done) waiting[seq] = [done];
-      post({ t: 'ops', ops: ops, seq: seq });
+      // As JSON text: one string crosses to the frame instead of thousands of small
+      // arrays through structured cloning (half the cost of a 1,000-row list), and what
+      // arrives is what WeChat's JSON bridge would deliver (setData data is JSON).
+      post({ t: 'ops', ops: JSON.stringify(ops), seq: seq });
       return seq;
     },
 

@@ -12,7 +12,7 @@
 
 (function (om) {
   var nextId = 1;
-  var nodes = {}; // id → VNode (live ones)
+  var nodes = new Map(); // id → VNode (live ones)
 
   var OP_ELEMENT = 1, OP_TEXT = 2, OP_ATTR = 3, OP_SET_TEXT = 4, OP_CHILDREN = 5, OP_FORGET = 6;
 
@@ -41,7 +41,8 @@
     this.scope = 0; // the owner's class-mapping version its attributes were mapped with
     this.alive = true;
     this.pos = 0; // a keyed node's index in its list, while the list is reconciled
-    nodes[this.id] = this;
+    this.marked = null; // the batch that has it in dirtyDom
+    nodes.set(this.id, this);
   }
 
   // ---- the batch being built ----------------------------------------------------
@@ -63,7 +64,12 @@
   }
 
   function markDom(v) {
-    if (v && v.alive && batch.dirtyDom.indexOf(v) < 0) batch.dirtyDom.push(v);
+    // Marked once per batch (a flag, not a search of the list: a new 1,000-row list
+    // marks thousands of parents).
+    if (v && v.alive && v.marked !== batch) {
+      v.marked = batch;
+      batch.dirtyDom.push(v);
+    }
   }
 
   /** The DOM parent of an instance's top-level nodes. */
@@ -210,7 +216,8 @@
       if (value !== undefined) v.creating[name] = value;
       return;
     }
-    emit([OP_ATTR, v.id, name, value]);
+    // No value: the attribute goes (JSON has no `undefined`).
+    emit(value === undefined ? [OP_ATTR, v.id, name] : [OP_ATTR, v.id, name, value]);
   }
 
   /** Applies rendered attributes to a node: DOM attributes, listeners, dataset, marks,
@@ -403,7 +410,7 @@
     if (!v.alive) return;
     if (v.slotName !== undefined) keepSlotted(v);
     v.alive = false;
-    delete nodes[v.id];
+    nodes.delete(v.id);
     var isElement = v.slotName === undefined && !(v.comp && v.comp.__.virtual);
     if (isElement && !inDom) batch.forget.push(v.id);
     var covered = inDom || isElement;
@@ -686,7 +693,7 @@
   /** The user changed a control's value in the frame (`prop` message): remember it as
    *  what the DOM has, so the next render compares against it. */
   function userChanged(m) {
-    var v = nodes[m.node];
+    var v = nodes.get(typeof m.node === 'string' ? Number(m.node) : m.node);
     if (!v || !v.alive) return;
     var name = String(m.name);
     var key = om.hasOwn(v.sent, name) ? name : om.hasOwn(v.sent, om.dash(name)) ? om.dash(name) : name;
@@ -706,7 +713,7 @@
   om.tree = {
     VNode: VNode,
     node: function (id) {
-      return nodes[id];
+      return nodes.get(typeof id === 'string' ? Number(id) : id);
     },
     /** A node of the frame's making (a page's root): the frame created it with op 7. */
     root: function (owner) {

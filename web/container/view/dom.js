@@ -4,7 +4,7 @@
 'use strict';
 
 (function (om) {
-  var nodes = {}; // id → Node (element, text, or a page's shadow root)
+  var nodes = new Map(); // id → Node (element, text, or a page's shadow root)
   var DIRECT = { class: 1, style: 1, id: 1, hidden: 1, slot: 1 };
 
   function camel(name) {
@@ -16,7 +16,7 @@
   function create(id, tag) {
     var el = document.createElement('wx-' + tag);
     el.__id = id;
-    nodes[id] = el;
+    nodes.set(id, el);
     return el;
   }
 
@@ -65,10 +65,20 @@
    *  possible; nodes a built-in component made itself are left where they are. */
   function setChildren(parent, ids) {
     var host = parent.childHost || parent;
+    var i;
+    if (!firstOurs(host.firstChild)) {
+      // A parent with none of ours yet (every new element): append them in order.
+      for (i = 0; i < ids.length; i++) {
+        var add = nodes.get(ids[i]);
+        if (add) host.appendChild(add);
+      }
+      if (typeof parent.childrenChanged === 'function') parent.childrenChanged();
+      return;
+    }
     var want = [];
     var keep = new Set();
-    for (var i = 0; i < ids.length; i++) {
-      var n = nodes[ids[i]];
+    for (i = 0; i < ids.length; i++) {
+      var n = nodes.get(ids[i]);
       if (n) {
         want.push(n);
         keep.add(n);
@@ -99,14 +109,14 @@
 
   /** Op 6: the node and every runtime node inside it are gone for good. */
   function forget(id) {
-    var n = nodes[id];
+    var n = nodes.get(id);
     if (!n) return;
     if (n.parentNode) n.parentNode.removeChild(n);
     drop(n);
   }
 
   function drop(n) {
-    if (n.__id !== undefined) delete nodes[n.__id];
+    if (n.__id !== undefined) nodes.delete(n.__id);
     if (typeof n.destroy === 'function') {
       try {
         n.destroy();
@@ -128,25 +138,25 @@
         case 2:
           var t = document.createTextNode(op[2]);
           t.__id = op[1];
-          nodes[op[1]] = t;
+          nodes.set(op[1], t);
           break;
         case 3:
-          var target = nodes[op[1]];
+          var target = nodes.get(op[1]);
           if (target && target.nodeType === 1) setAttr(target, op[2], op[3]);
           break;
         case 4:
-          var tn = nodes[op[1]];
+          var tn = nodes.get(op[1]);
           if (tn) tn.data = op[2];
           break;
         case 5:
-          var p = nodes[op[1]];
+          var p = nodes.get(op[1]);
           if (p) setChildren(p, op[2]);
           break;
         case 6:
           forget(op[1]);
           break;
         case 7:
-          nodes[op[2]] = om.pages.create(op[1], op[2], op[3], op[4]);
+          nodes.set(op[2], om.pages.create(op[1], op[2], op[3], op[4]));
           break;
         case 8:
           om.pages.action(op[1], op[2], op[3] || {});
@@ -158,7 +168,7 @@
   om.dom = {
     apply: apply,
     node: function (id) {
-      return nodes[id];
+      return nodes.get(typeof id === 'string' ? Number(id) : id);
     },
     /** The id of the runtime node nearest to `n` (itself or an ancestor, across the
      *  shadow roots of built-in components). */
@@ -170,7 +180,9 @@
       return undefined;
     },
     forgetPage: function (root) {
-      for (var id in nodes) if (nodes[id] === root) delete nodes[id];
+      nodes.forEach(function (n, id) {
+        if (n === root) nodes.delete(id);
+      });
     },
   };
 })((window.__om = window.__om || {}));

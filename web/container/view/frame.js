@@ -118,7 +118,7 @@
     switch (m.t) {
       case 'ops':
         try {
-          om.dom.apply(m.ops);
+          om.dom.apply(typeof m.ops === 'string' ? JSON.parse(m.ops) : m.ops);
         } catch (err) {
           console.error('[openmini] applying ops: ' + (err && err.stack || err));
         }
