@@ -16,7 +16,7 @@ use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery, TermSetQuery};
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, STORED, STRING};
 use tantivy::tokenizer::WhitespaceTokenizer;
-use tantivy::{DocAddress, DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentReader, TantivyDocument, Term};
+use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Score, TantivyDocument, Term};
 
 /// Field weights: how much a match in each field counts (tuned on the corpus of
 /// `tests/quality.rs`; docs/traffic.md, "Ranking").
@@ -46,6 +46,8 @@ pub mod weight {
 /// At most this many results of one app (the app and its services, an account and
 /// its articles).
 pub const PER_OWNER: usize = 3;
+/// The fewest documents ranked by text alone before the boost re-ranks them.
+const RERANK_POOL: usize = 400;
 /// Memory the writer may use before it flushes a segment.
 const WRITER_BYTES: usize = 64 << 20;
 
@@ -228,7 +230,7 @@ impl SearchIndex {
     }
 
     /// The query as tantivy clauses: every (field, term) once, with its weight.
-    fn query(&self, q: &SearchQuery) -> Box<dyn Query> {
+    fn query(&self, q: &SearchQuery) -> (Box<dyn Query>, Option<Box<dyn Query>>) {
         let f = &self.f;
         let mut terms: HashMap<(Field, String), f32> = HashMap::new();
         let mut add = |field: Field, term: &str, w: f32| {
@@ -274,37 +276,65 @@ impl SearchIndex {
         if q.text.is_ascii() && (text::PREFIX_MIN..=text::PREFIX_MAX).contains(&full.len()) {
             add(f.pp, &full, weight::PREFIX);
         }
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = terms
+        let clauses: Vec<(Occur, Box<dyn Query>)> = terms
             .into_iter()
             .map(|((field, t), w)| {
                 let tq: Box<dyn Query> = Box::new(TermQuery::new(Term::from_field_text(field, &t), IndexRecordOption::WithFreqs));
                 (Occur::Should, Box::new(BoostQuery::new(tq, w)) as Box<dyn Query>)
             })
             .collect();
+        // Typo-tolerant clauses go in a query of their own: a union of plain terms is
+        // searched with block-max WAND, which a fuzzy clause in it would switch off.
+        let mut fuzzy_clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (w, d) in fuzzy {
             for field in [f.tw, f.cw] {
                 let fq: Box<dyn Query> = Box::new(FuzzyTermQuery::new(Term::from_field_text(field, &w), d, true));
-                clauses.push((Occur::Should, Box::new(BoostQuery::new(fq, weight::FUZZY))));
+                fuzzy_clauses.push((Occur::Should, Box::new(BoostQuery::new(fq, weight::FUZZY))));
             }
         }
-        let text_query: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
-        if q.kinds.is_empty() {
-            return text_query;
-        }
-        let kinds = TermSetQuery::new(q.kinds.iter().map(|k| Term::from_field_text(f.kind, k.as_str())));
-        Box::new(BooleanQuery::new(vec![(Occur::Must, text_query), (Occur::Must, Box::new(kinds))]))
+        let in_kinds = |text_query: Box<dyn Query>| -> Box<dyn Query> {
+            if q.kinds.is_empty() {
+                return text_query;
+            }
+            let kinds = TermSetQuery::new(q.kinds.iter().map(|k| Term::from_field_text(f.kind, k.as_str())));
+            Box::new(BooleanQuery::new(vec![(Occur::Must, text_query), (Occur::Must, Box::new(kinds))]))
+        };
+        let fuzzy = (!fuzzy_clauses.is_empty()).then(|| in_kinds(Box::new(BooleanQuery::new(fuzzy_clauses))));
+        (in_kinds(Box::new(BooleanQuery::new(clauses))), fuzzy)
     }
 
     /// The best results: `text × boost`, at most [`PER_OWNER`] per app or article.
     pub fn search(&self, q: &SearchQuery) -> tantivy::Result<Vec<Hit>> {
         let searcher = self.reader.searcher();
-        let query = self.query(q);
+        let (query, fuzzy) = self.query(q);
         let candidates = q.limit * (PER_OWNER + 1) + 20;
-        let collector = TopDocs::with_limit(candidates).tweak_score(move |seg: &SegmentReader| {
-            let boost = seg.fast_fields().f64("boost").ok().map(|c| c.first_or_default_col(1.0));
-            move |doc: DocId, score: Score| score * boost.as_ref().map_or(1.0, |c| c.get_val(doc) as f32)
-        });
-        let top: Vec<(Score, DocAddress)> = searcher.search(&*query, &collector)?;
+        // Two phases: the best `pool` by text alone, which tantivy finds with block-max
+        // WAND (skipping the long postings of common characters), then re-ranked by
+        // `text × boost`. A boost is at most a few times another, so a pool many times
+        // the page holds every document the full product would put on it in practice
+        // (tests/quality.rs keeps recall@5 honest); scoring every matching document with
+        // its boost made common words cost 30 ms on 1M services.
+        let pool = (candidates * 8).max(RERANK_POOL);
+        let mut text_top: Vec<(Score, DocAddress)> = searcher.search(&*query, &TopDocs::with_limit(pool))?;
+        if let Some(fuzzy) = fuzzy {
+            // A document both find scores the sum, as one union would give it.
+            let mut sum: HashMap<DocAddress, Score> = text_top.iter().map(|&(s, a)| (a, s)).collect();
+            for (s, a) in searcher.search(&*fuzzy, &TopDocs::with_limit(pool))? {
+                *sum.entry(a).or_insert(0.0) += s;
+            }
+            text_top = sum.into_iter().map(|(a, s)| (s, a)).collect();
+        }
+        let mut boosts: HashMap<u32, Option<std::sync::Arc<dyn tantivy::columnar::ColumnValues<f64>>>> = HashMap::new();
+        let mut top: Vec<(Score, DocAddress)> = text_top
+            .into_iter()
+            .map(|(score, addr)| {
+                let col = boosts
+                    .entry(addr.segment_ord)
+                    .or_insert_with(|| searcher.segment_reader(addr.segment_ord).fast_fields().f64("boost").ok().map(|c| c.first_or_default_col(1.0)));
+                (score * col.as_ref().map_or(1.0, |c| c.get_val(addr.doc_id) as f32), addr)
+            })
+            .collect();
+        top.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         let mut owners: HashMap<u32, Option<std::sync::Arc<dyn tantivy::columnar::ColumnValues<u64>>>> = HashMap::new();
         let mut per_owner: HashMap<u64, usize> = HashMap::new();
         let mut hits = Vec::with_capacity(q.limit);
