@@ -122,6 +122,49 @@ test('code images picked in 扫一扫: a mini-program code opens with 1049 and i
   await page.context().close();
 });
 
+test('扫一扫 with the camera: a code held up to it opens with 1047 and its scene; the camera is released', async () => {
+  const page = await phonePage(browser);
+  await signIn(page, server, freshPhone());
+  const png = await codeImage('/wxa/getwxacodeunlimit', { scene: 'cam=1', page: 'pages/index/index', width: 430 });
+  // The camera: a real MediaStream, from a canvas showing the code as a phone would see
+  // it (smaller, off-centre, on a light background), redrawn 10 times a second.
+  await page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = 'data:image/png;base64,' + b64;
+    await img.decode();
+    const c = document.createElement('canvas');
+    c.width = 640;
+    c.height = 480;
+    const g = c.getContext('2d');
+    const draw = () => {
+      g.fillStyle = '#f4f1ea';
+      g.fillRect(0, 0, 640, 480);
+      g.drawImage(img, 200, 70, 300, 300);
+    };
+    draw();
+    setInterval(draw, 100);
+    window.cameraTracks = [];
+    navigator.mediaDevices.getUserMedia = async (constraints) => {
+      window.cameraAsked = constraints;
+      const stream = c.captureStream(10);
+      window.cameraTracks.push(...stream.getTracks());
+      return stream;
+    };
+  }, png.toString('base64'));
+  await toTab(page, 'discover');
+  await page.click('#open-scan');
+  await page.locator('.scan-video').waitFor();
+  await shot(page, 'links-camera');
+  const frame = await appFrame(page, A);
+  const l = await waitText(frame, '.launch', /scene=1047 /);
+  assert.match(l, /query=\{"scene":"cam%3D1"\}/);
+  assert.deepEqual(await page.evaluate(() => window.cameraAsked), { video: { facingMode: 'environment' }, audio: false });
+  assert.deepEqual(await page.evaluate(() => window.cameraTracks.map((t) => t.readyState)), ['ended'], 'the camera is stopped once a code is found');
+  assert.equal(await page.locator('.scan-screen').count(), 0, 'the scan screen is gone');
+  assert.deepEqual(errors(page), []);
+  await page.context().close();
+});
+
 test('expired and unknown links show their pages, in a browser and in the shell', async () => {
   const soon = Math.floor(Date.now() / 1000) + 2;
   const { url_link: url } = await link('/wxa/generate_urllink', { path: 'pages/index/index', expire_type: 0, expire_time: soon });

@@ -103,9 +103,89 @@ export async function openLinkFromLocation() {
   return openLink(link, from === 'camera' ? 'camera' : 'text');
 }
 
-/** The 扫一扫 screen: pick an image, or paste a link. */
+/** How often a camera frame is sent to be decoded, and the longest side it is sent at. */
+const CAMERA_EVERY_MS = 600;
+const CAMERA_MAX_SIDE = 720;
+
+/**
+ * The camera, where the browser gives one: a frame every CAMERA_EVERY_MS goes to
+ * `POST /client/v1/scan` (the platform decodes, as for an album image) until one holds
+ * a code, which opens with the camera's scene (1011 / 1047). Returns stop().
+ */
+function startCamera(box, hint) {
+  let stream = null;
+  let timer = 0;
+  let stopped = false;
+  let busy = false;
+  const video = h('video.scan-video', { muted: true, playsInline: true, autoplay: true, 'aria-label': '相机画面' });
+  const stop = () => {
+    stopped = true;
+    clearTimeout(timer);
+    if (stream) stream.getTracks().forEach((t) => t.stop());
+    stream = null;
+    video.remove();
+  };
+  const frame = () =>
+    new Promise((resolve) => {
+      const w = video.videoWidth;
+      const hgt = video.videoHeight;
+      if (!w || !hgt) return resolve(null);
+      const k = Math.min(1, CAMERA_MAX_SIDE / Math.max(w, hgt));
+      const c = document.createElement('canvas');
+      c.width = Math.round(w * k);
+      c.height = Math.round(hgt * k);
+      c.getContext('2d').drawImage(video, 0, 0, c.width, c.height);
+      c.toBlob(resolve, 'image/png');
+    });
+  const tick = async () => {
+    if (stopped || busy) return;
+    busy = true;
+    try {
+      const blob = await frame();
+      if (blob && !stopped) {
+        const r = await postBytes('/scan', blob);
+        if (!stopped) {
+          stop();
+          nav.pop();
+          await openLink(r.result, 'camera');
+          return;
+        }
+      }
+    } catch (e) {
+      // No code in this frame: keep looking. Anything else ends the camera.
+      if (e.errcode !== 85905 && !stopped) {
+        stop();
+        hint.textContent = '相机扫描失败：' + (e.text || e.message);
+        return;
+      }
+    } finally {
+      busy = false;
+    }
+    if (!stopped) timer = setTimeout(tick, CAMERA_EVERY_MS);
+  };
+  navigator.mediaDevices
+    .getUserMedia({ video: { facingMode: 'environment' }, audio: false })
+    .then((s) => {
+      if (stopped) return s.getTracks().forEach((t) => t.stop());
+      stream = s;
+      video.srcObject = s;
+      box.prepend(video);
+      hint.textContent = '将二维码放入框内，即可自动扫描；也可从相册选择或粘贴链接';
+      return video.play().catch(() => {});
+    })
+    .then(() => {
+      if (!stopped) timer = setTimeout(tick, CAMERA_EVERY_MS);
+    })
+    .catch((e) => {
+      if (!stopped) hint.textContent = (e && e.name === 'NotAllowedError' ? '未允许使用相机' : '无法使用相机') + '：请从相册选择二维码图片，或粘贴链接';
+    });
+  return stop;
+}
+
+/** The 扫一扫 screen: the camera where the browser allows, an album image, or a pasted link. */
 export function openScan() {
-  const s = nav.screen({ title: '扫一扫', back: true, className: 'scan-screen dark' });
+  let stopCamera = () => {};
+  const s = nav.screen({ title: '扫一扫', back: true, className: 'scan-screen dark', onClose: () => stopCamera() });
   const file = h('input#scan-file.visually-hidden', {
     type: 'file',
     accept: 'image/png,image/jpeg',
@@ -116,9 +196,12 @@ export function openScan() {
     },
   });
   const text = h('textarea#scan-text', { rows: 2, placeholder: '粘贴小程序链接，如 weixin://dl/business/?t=…', 'aria-label': '小程序链接' });
+  const box = h('div.scan-box', h('i.c1'), h('i.c2'), h('i.c3'), h('i.c4'), h('div.scan-line'));
+  const camera = !!(navigator.mediaDevices && navigator.mediaDevices.getUserMedia);
+  const hint = h('p.scan-hint', { 'aria-live': 'polite' }, camera ? '正在打开相机…' : '此浏览器无法使用相机：请从相册选择二维码图片，或粘贴链接');
   s.content.append(
-    h('div.scanner', { 'aria-hidden': 'true' }, h('div.scan-box', h('i.c1'), h('i.c2'), h('i.c3'), h('i.c4'), h('div.scan-line'))),
-    h('p.scan-hint', '网页版无法使用相机：请从相册选择二维码图片，或粘贴链接'),
+    h('div.scanner', box),
+    hint,
     h('label.scan-album', { for: 'scan-file', tabindex: '0', role: 'button', onkeydown: (e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), file.click()) }, icon('image'), h('span', '相册')),
     file,
     h(
@@ -134,4 +217,5 @@ export function openScan() {
     )
   );
   nav.push(s);
+  if (camera) stopCamera = startCamera(box, hint);
 }
