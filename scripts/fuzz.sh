@@ -35,7 +35,7 @@ RUSTFLAGS="-Cpasses=sancov-module \
 -Cllvm-args=-sanitizer-coverage-inline-8bit-counters \
 -Cllvm-args=-sanitizer-coverage-pc-table \
 -Cllvm-args=-sanitizer-coverage-trace-compares \
---cfg fuzzing -Cdebug-assertions -Coverflow-checks" \
+--cfg fuzzing" \
   cargo build --release --manifest-path fuzz/Cargo.toml --target-dir "$root/build" --target "$host" --bins
 if ! git diff --quiet -- fuzz/Cargo.lock 2>/dev/null; then
   echo "note: fuzz/Cargo.lock changed (the compiler's dependencies did); commit it"

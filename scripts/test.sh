@@ -23,16 +23,12 @@ if ! pg_ready; then
   fi
 fi
 pg_ready || { echo "PostgreSQL is required for the storage suite (set OPENMINI_TEST_PG)"; exit 1; }
-# Leftovers of earlier runs: per-test schemas and databases.
-psql "$OPENMINI_TEST_PG" -qAt <<'SQL' >/dev/null
-DO $$
-DECLARE s text;
-BEGIN
-  FOR s IN SELECT nspname FROM pg_namespace WHERE nspname ~ '^(t|bench)_[0-9]+_' LOOP
-    EXECUTE format('DROP SCHEMA %I CASCADE', s);
-  END LOOP;
-END $$;
-SQL
+# Leftovers of earlier runs: per-test schemas, one transaction each (dropping them all in
+# one ran out of lock slots: each holds a few dozen tables).
+psql "$OPENMINI_TEST_PG" -qAt -c "SELECT nspname FROM pg_namespace WHERE nspname ~ '^(t|bench)_[0-9]+_'" |
+  while read -r s; do
+    psql "$OPENMINI_TEST_PG" -qAt -c "DROP SCHEMA \"$s\" CASCADE" >/dev/null || echo "could not drop schema $s"
+  done
 
 step "cargo test (workspace)"
 cargo test --workspace --locked
