@@ -27,7 +27,7 @@ pg_ready || { echo "PostgreSQL is required for the storage suite (set OPENMINI_T
 # one ran out of lock slots: each holds a few dozen tables).
 psql "$OPENMINI_TEST_PG" -qAt -c "SELECT nspname FROM pg_namespace WHERE nspname ~ '^(t|bench)_[0-9]+_'" |
   while read -r s; do
-    psql "$OPENMINI_TEST_PG" -qAt -c "DROP SCHEMA \"$s\" CASCADE" >/dev/null || echo "could not drop schema $s"
+    PGOPTIONS='-c client_min_messages=warning' psql "$OPENMINI_TEST_PG" -qAt -c "DROP SCHEMA \"$s\" CASCADE" >/dev/null || echo "could not drop schema $s"
   done
 
 step "cargo test (workspace)"
