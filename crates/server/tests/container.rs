@@ -24,7 +24,9 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use tower::ServiceExt;
+
+mod common;
+use common::{send, Resp};
 
 static N: AtomicU64 = AtomicU64::new(0);
 
@@ -55,31 +57,6 @@ async fn world_with(mut cfg: Config) -> World {
 
 async fn world() -> World {
     world_with(Config::default()).await
-}
-
-struct Resp {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Vec<u8>,
-}
-
-impl Resp {
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|_| panic!("not JSON ({}): {}", self.status, String::from_utf8_lossy(&self.body)))
-    }
-    fn header(&self, name: &str) -> &str {
-        self.headers.get(name).map(|v| v.to_str().unwrap()).unwrap_or("")
-    }
-}
-
-async fn send(r: &Router, method: &str, uri: &str, headers: &[(&str, &str)], body: impl Into<Body>) -> Resp {
-    let mut req = Request::builder().method(method).uri(uri);
-    for (k, v) in headers {
-        req = req.header(*k, *v);
-    }
-    let res = r.clone().oneshot(req.body(body.into()).unwrap()).await.unwrap();
-    let (status, headers) = (res.status(), res.headers().clone());
-    Resp { status, headers, body: res.into_body().collect().await.unwrap().to_bytes().to_vec() }
 }
 
 impl World {

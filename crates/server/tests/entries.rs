@@ -8,9 +8,8 @@
 //! `openmini-store`'s `tests/entries.rs` on both databases.
 
 use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode};
+use axum::http::StatusCode;
 use axum::Router;
-use http_body_util::BodyExt;
 use openmini_core::container::package;
 use openmini_core::identity::{App, AppKind};
 use openmini_core::traffic::entry_policy::EntryPolicy;
@@ -25,34 +24,11 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use tower::ServiceExt;
+
+mod common;
+use common::{send, Resp};
 
 static N: AtomicU64 = AtomicU64::new(0);
-
-struct Resp {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Vec<u8>,
-}
-
-impl Resp {
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|_| panic!("not JSON ({}): {}", self.status, String::from_utf8_lossy(&self.body)))
-    }
-    fn header(&self, name: &str) -> &str {
-        self.headers.get(name).map(|v| v.to_str().unwrap()).unwrap_or("")
-    }
-}
-
-async fn send(r: &Router, method: &str, uri: &str, headers: &[(&str, &str)], body: impl Into<Body>) -> Resp {
-    let mut req = Request::builder().method(method).uri(uri);
-    for (k, v) in headers {
-        req = req.header(*k, *v);
-    }
-    let res = r.clone().oneshot(req.body(body.into()).unwrap()).await.unwrap();
-    let (status, headers) = (res.status(), res.headers().clone());
-    Resp { status, headers, body: res.into_body().collect().await.unwrap().to_bytes().to_vec() }
-}
 
 fn bundle() -> BTreeMap<String, Vec<u8>> {
     let manifest = json!({"format": 1, "packages": [{"root": "", "pages": ["pages/index/index", "pages/item/item"]}], "app": {}});

@@ -5,9 +5,8 @@
 //! edges and races are in `openmini-store`'s `tests/links.rs`, on both databases.
 
 use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode};
+use axum::http::StatusCode;
 use axum::Router;
-use http_body_util::BodyExt;
 use openmini_core::container::package;
 use openmini_core::container::store::EventStore;
 use openmini_core::identity::AppKind;
@@ -20,7 +19,9 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use tower::ServiceExt;
+
+mod common;
+use common::{send, Resp};
 
 static N: AtomicU64 = AtomicU64::new(0);
 /// 2026-11-23 10:00:00 +08:00.
@@ -39,34 +40,6 @@ struct World {
     /// `Authorization: Bearer …` of a signed-in user.
     auth: String,
     user: i64,
-}
-
-struct Resp {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Vec<u8>,
-}
-
-impl Resp {
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|_| panic!("not JSON ({}): {}", self.status, String::from_utf8_lossy(&self.body)))
-    }
-    fn header(&self, name: &str) -> &str {
-        self.headers.get(name).map(|v| v.to_str().unwrap()).unwrap_or("")
-    }
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-}
-
-async fn send(r: &Router, method: &str, uri: &str, headers: &[(&str, &str)], body: impl Into<Body>) -> Resp {
-    let mut req = Request::builder().method(method).uri(uri);
-    for (k, v) in headers {
-        req = req.header(*k, *v);
-    }
-    let res = r.clone().oneshot(req.body(body.into()).unwrap()).await.unwrap();
-    let (status, headers) = (res.status(), res.headers().clone());
-    Resp { status, headers, body: res.into_body().collect().await.unwrap().to_bytes().to_vec() }
 }
 
 fn bundle() -> BTreeMap<String, Vec<u8>> {
