@@ -128,6 +128,17 @@ pub async fn run(w: Workload) -> anyhow::Result<()> {
     }
 }
 
+/// What a bench leaves behind: its PostgreSQL schema (when it ran there) and its
+/// temporary folder. Called once the server has stopped.
+pub(crate) async fn clean_up(backend: &str, url: &str, schema: &str, tmp: &std::path::Path) -> anyhow::Result<()> {
+    if backend == "postgres" {
+        let admin = Db::connect(url, ConnectOptions::default()).await?;
+        admin.execute_raw(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).await.ok();
+    }
+    let _ = std::fs::remove_dir_all(tmp);
+    Ok(())
+}
+
 /// Where a bench's store lives: (url, options, backend name, schema to drop).
 pub(crate) fn bench_store(database: &Option<String>, tmp: &std::path::Path) -> (String, ConnectOptions, &'static str, String) {
     let schema = format!("bench_{}", std::process::id());
@@ -195,11 +206,7 @@ async fn login(quick: bool, database: Option<String>, clients: usize, secs: u64,
 
     let _ = stop_tx.send(());
     let _ = server.await;
-    if backend == "postgres" {
-        let admin = Db::connect(&url, ConnectOptions::default()).await?;
-        admin.execute_raw(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).await.ok();
-    }
-    let _ = std::fs::remove_dir_all(&tmp);
+    crate::bench::clean_up(backend, &url, &schema, &tmp).await?;
 
     let ratio = exch.rate() / health.rate();
     let figures = serde_json::json!({

@@ -10,7 +10,7 @@ use openmini_core::identity::{AppKind, Policy};
 use openmini_core::SystemClock;
 use openmini_server::config::Config;
 use openmini_server::Platform;
-use openmini_store::{ConnectOptions, Db, LocalFiles};
+use openmini_store::{Db, LocalFiles};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -65,11 +65,7 @@ pub async fn run(quick: bool, database: Option<String>, clients: usize, secs: u6
 
     let _ = stop_tx.send(());
     let _ = server.await;
-    if backend == "postgres" {
-        let admin = Db::connect(&url, ConnectOptions::default()).await?;
-        admin.execute_raw(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).await.ok();
-    }
-    let _ = std::fs::remove_dir_all(&tmp);
+    crate::bench::clean_up(backend, &url, &schema, &tmp).await?;
 
     let ratio = codes.rate() / health.rate();
     if json_out {

@@ -11,7 +11,7 @@ use openmini_core::reach::templates;
 use openmini_core::SystemClock;
 use openmini_server::config::Config;
 use openmini_server::Platform;
-use openmini_store::{ConnectOptions, Db};
+use openmini_store::Db;
 use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -257,11 +257,7 @@ pub async fn run(quick: bool, database: Option<String>, clients: usize, secs: u6
 
     let _ = stop_tx.send(());
     let _ = server.await;
-    if backend == "postgres" {
-        let admin_db = Db::connect(&url, ConnectOptions::default()).await?;
-        admin_db.execute_raw(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).await.ok();
-    }
-    let _ = std::fs::remove_dir_all(&tmp);
+    crate::bench::clean_up(backend, &url, &schema, &tmp).await?;
 
     let rate = |p: &Phase| p.rate();
     let sends_per_s = rate(&sends);

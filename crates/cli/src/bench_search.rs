@@ -13,7 +13,7 @@ use openmini_core::SystemClock;
 use openmini_search::corpus;
 use openmini_server::config::Config;
 use openmini_server::Platform;
-use openmini_store::{ConnectOptions, Db};
+use openmini_store::Db;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -169,11 +169,7 @@ pub async fn run(quick: bool, database: Option<String>, clients: usize, secs: u6
 
     let _ = stop_tx.send(());
     let _ = server.await;
-    if backend == "postgres" {
-        let admin = Db::connect(&url, ConnectOptions::default()).await?;
-        admin.execute_raw(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).await.ok();
-    }
-    let _ = std::fs::remove_dir_all(&tmp);
+    crate::bench::clean_up(backend, &url, &schema, &tmp).await?;
 
     let qps = load.rate();
     let ratio = like_p50 / p50.max(1e-6);
